@@ -1,0 +1,139 @@
+//! Wire types shared by the C ABI, the CLI and the PowerShell module.
+//!
+//! Every key is PascalCase so that `ConvertFrom-Json` yields PowerShell-native objects.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::WbdError;
+
+/// Outcome of one check on one target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    /// The check succeeded.
+    Pass,
+    /// The check succeeded with a caveat worth reading.
+    Warning,
+    /// The check found a problem that breaks writeback.
+    Fail,
+    /// The check did not run; the message says why.
+    Skipped,
+    /// The check could not be carried out (tool-side problem, not a finding).
+    Error,
+}
+
+/// One check on one target, as runbooks filter and display it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CheckResult {
+    /// Stable identifier, for example `CONN-TLS`.
+    pub id: String,
+    /// Short check name (`Dns`, `Tcp`, `Proxy`, `Tls`, `Http`, ...).
+    pub check: String,
+    /// What was checked, for example `host:443`.
+    pub target: String,
+    /// Outcome.
+    pub status: Status,
+    /// One-line headline.
+    pub title: String,
+    /// What was observed, in a sentence or two.
+    pub message: String,
+    /// What to do about it; empty when nothing needs doing.
+    pub remediation: String,
+    /// Documentation page that explains the requirement.
+    pub docs_url: String,
+    /// Machine-readable facts behind the result.
+    pub evidence: Map<String, Value>,
+    /// Time spent on this check.
+    pub duration_ms: u64,
+}
+
+/// Count of results per status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Summary {
+    /// Results with status `Pass`.
+    pub pass: u32,
+    /// Results with status `Warning`.
+    pub warning: u32,
+    /// Results with status `Fail`.
+    pub fail: u32,
+    /// Results with status `Skipped`.
+    pub skipped: u32,
+    /// Results with status `Error`.
+    pub error: u32,
+}
+
+impl Summary {
+    /// Counts the statuses of `results`.
+    pub fn of(results: &[CheckResult]) -> Self {
+        let mut s = Summary::default();
+        for r in results {
+            match r.status {
+                Status::Pass => s.pass += 1,
+                Status::Warning => s.warning += 1,
+                Status::Fail => s.fail += 1,
+                Status::Skipped => s.skipped += 1,
+                Status::Error => s.error += 1,
+            }
+        }
+        s
+    }
+
+    /// True when no result failed or errored.
+    pub fn healthy(&self) -> bool {
+        self.fail == 0 && self.error == 0
+    }
+}
+
+/// The full answer to one request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Report {
+    /// Always `WritebackDiagnostics`.
+    pub tool: String,
+    /// Crate version.
+    pub version: String,
+    /// The command that produced this report.
+    pub command: String,
+    /// Start time, RFC 3339 UTC.
+    pub started_at: String,
+    /// Wall-clock duration of the whole command.
+    pub duration_ms: u64,
+    /// One entry per check and target.
+    pub results: Vec<CheckResult>,
+    /// Status counts over `results`.
+    pub summary: Summary,
+}
+
+/// Error body of a failed envelope.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ErrorBody {
+    /// Stable code from [`crate::error::ErrorCode`].
+    pub code: String,
+    /// Human-readable reason.
+    pub message: String,
+}
+
+impl From<&WbdError> for ErrorBody {
+    fn from(e: &WbdError) -> Self {
+        ErrorBody {
+            code: e.code.to_string(),
+            message: e.message.clone(),
+        }
+    }
+}
+
+/// `{"Ok": true, "Report": ...}` or `{"Ok": false, "Error": ...}`.
+pub fn envelope(result: &Result<Report, WbdError>) -> Value {
+    match result {
+        Ok(report) => serde_json::json!({ "Ok": true, "Report": report }),
+        Err(e) => error_envelope(e),
+    }
+}
+
+/// `{"Ok": false, "Error": {"Code", "Message"}}`.
+pub fn error_envelope(e: &WbdError) -> Value {
+    serde_json::json!({ "Ok": false, "Error": ErrorBody::from(e) })
+}

@@ -1,0 +1,124 @@
+//! `wbdiag`: the command-line front end of WritebackDiagnostics.
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::{json, Map, Value};
+
+use writeback_diagnostics::control::Control;
+use writeback_diagnostics::error::ErrorCode;
+use writeback_diagnostics::{engine, render, request};
+
+/// Finds out why Microsoft Entra self-service password writeback does not work.
+#[derive(Parser)]
+#[command(name = "wbdiag", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Test DNS, TCP, proxy, TLS and HTTP to every endpoint password writeback needs.
+    Connectivity(ConnectivityArgs),
+}
+
+#[derive(Args)]
+struct ConnectivityArgs {
+    /// Microsoft cloud whose endpoints to test.
+    #[arg(long, default_value = "public", value_parser = ["public", "usgov", "china"])]
+    cloud: String,
+    /// Extra endpoint HOST[:PORT] (port defaults to 443); repeatable.
+    #[arg(long = "endpoint", value_name = "HOST[:PORT]")]
+    endpoints: Vec<String>,
+    /// Test only the --endpoint values, not the cloud's defaults.
+    #[arg(long)]
+    no_default_endpoints: bool,
+    /// HTTP proxy to tunnel through, http://host:port (overrides machine.config).
+    #[arg(long, value_name = "URL")]
+    proxy: Option<String>,
+    /// .NET machine.config whose <defaultProxy> the sync engine uses.
+    #[arg(long, value_name = "PATH")]
+    machine_config: Option<String>,
+    /// PEM file of extra CA certificates to trust besides the OS store.
+    #[arg(long, value_name = "PEM")]
+    ca_file: Option<String>,
+    /// Deadline of each stage (DNS, TCP, TLS, HTTP), in milliseconds.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    timeout_ms: Option<u64>,
+    /// Deadline of the whole run, in milliseconds.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    overall_timeout_ms: Option<u64>,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+impl ConnectivityArgs {
+    fn options(&self) -> Value {
+        let mut o = Map::new();
+        o.insert("Cloud".into(), json!(self.cloud));
+        o.insert("Endpoints".into(), json!(self.endpoints));
+        o.insert(
+            "NoDefaultEndpoints".into(),
+            json!(self.no_default_endpoints),
+        );
+        let mut opt = |k: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                o.insert(k.into(), v);
+            }
+        };
+        opt("Proxy", self.proxy.clone().map(Value::from));
+        opt(
+            "MachineConfigPath",
+            self.machine_config.clone().map(Value::from),
+        );
+        opt("CaFile", self.ca_file.clone().map(Value::from));
+        opt("TimeoutMs", self.timeout_ms.map(Value::from));
+        opt("OverallTimeoutMs", self.overall_timeout_ms.map(Value::from));
+        Value::Object(o)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let (name, options, as_json) = match &cli.command {
+        Cmd::Connectivity(a) => ("connectivity", a.options(), a.json),
+    };
+    let text = json!({"Command": name, "Options": options}).to_string();
+    let result = request::parse(&text).and_then(|req| engine::run(&req, &Control::new()));
+    match result {
+        Ok(report) => {
+            if as_json {
+                match serde_json::to_string_pretty(&report) {
+                    Ok(s) => println!("{s}"),
+                    Err(e) => {
+                        eprintln!("wbdiag: cannot serialise the report: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                print!("{}", render::table(&report));
+            }
+            if report.summary.healthy() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("wbdiag: {}", e.message);
+            match e.code {
+                ErrorCode::Internal | ErrorCode::Panic => ExitCode::from(3),
+                _ => ExitCode::from(2),
+            }
+        }
+    }
+}

@@ -1,0 +1,423 @@
+//! `connectivity`: DNS, TCP, proxy, TLS and HTTP to every endpoint writeback needs, all
+//! endpoints at once, each stage with its own deadline and the run with an overall one.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::api::{CheckResult, Status};
+use crate::checks::result_from;
+use crate::control::Control;
+use crate::endpoints::{self, Cloud, Endpoint, ENDPOINTS_DOC};
+use crate::error::{ErrorCode, WbdError};
+use crate::probe::tls::{TrustStore, TLS_DOC};
+use crate::probe::{dns, http, proxy_connect, tcp, tls, Deadline, Finding};
+use crate::proxy::{self, MachineProxy, ProxyUrl, Route};
+
+/// Default deadline of each stage.
+pub const DEFAULT_STAGE_MS: u64 = 5_000;
+/// Default deadline of the whole run.
+pub const DEFAULT_OVERALL_MS: u64 = 30_000;
+/// Largest accepted deadline (10 minutes).
+pub const MAX_TIMEOUT_MS: u64 = 600_000;
+
+const PROXY_DOC: &str =
+    "https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-install-prerequisites";
+
+/// Options of the `connectivity` command (PascalCase mirror of the CLI flags).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Options {
+    /// `public`, `usgov` or `china`.
+    pub cloud: Option<String>,
+    /// Extra endpoints, `HOST[:PORT]`.
+    #[serde(default)]
+    pub endpoints: Vec<String>,
+    /// Replace the cloud's default endpoints with `endpoints`.
+    #[serde(default)]
+    pub no_default_endpoints: bool,
+    /// Explicit proxy, `http://host:port`.
+    pub proxy: Option<String>,
+    /// .NET machine.config to read the sync engine's proxy from.
+    pub machine_config_path: Option<String>,
+    /// PEM file of extra trusted CA certificates.
+    pub ca_file: Option<String>,
+    /// Deadline of each stage, in milliseconds.
+    pub timeout_ms: Option<u64>,
+    /// Deadline of the whole run, in milliseconds.
+    pub overall_timeout_ms: Option<u64>,
+}
+
+/// Validated inputs of one run.
+struct Plan {
+    cloud: Cloud,
+    endpoints: Vec<(Endpoint, Route)>,
+    trust: TrustStore,
+    stage: Duration,
+    overall: Duration,
+}
+
+fn timeout(name: &str, value: Option<u64>, default: u64) -> Result<Duration, WbdError> {
+    match value.unwrap_or(default) {
+        0 => Err(WbdError::invalid(format!("{name} must be at least 1 ms"))),
+        v if v > MAX_TIMEOUT_MS => Err(WbdError::invalid(format!(
+            "{name} is {v} ms; the largest allowed is {MAX_TIMEOUT_MS} ms"
+        ))),
+        v => Ok(Duration::from_millis(v)),
+    }
+}
+
+impl Plan {
+    fn from_options(value: &Value) -> Result<Self, WbdError> {
+        let opts: Options = serde_json::from_value(value.clone())
+            .map_err(|e| WbdError::invalid(format!("connectivity options: {e}")))?;
+        let cloud = Cloud::parse(opts.cloud.as_deref().unwrap_or("public"))?;
+        let list = endpoints::plan(cloud, &opts.endpoints, opts.no_default_endpoints)?;
+        let explicit = opts.proxy.as_deref().map(ProxyUrl::parse).transpose()?;
+        let machine = opts
+            .machine_config_path
+            .as_deref()
+            .map(|p| MachineProxy::load(&PathBuf::from(p)))
+            .transpose()?;
+        let trust = TrustStore::load(opts.ca_file.as_deref().map(std::path::Path::new))?;
+        let stage = timeout("TimeoutMs", opts.timeout_ms, DEFAULT_STAGE_MS)?;
+        let overall = timeout(
+            "OverallTimeoutMs",
+            opts.overall_timeout_ms,
+            DEFAULT_OVERALL_MS,
+        )?;
+        let endpoints = list
+            .into_iter()
+            .map(|e| proxy::choose(&e, explicit.as_ref(), machine.as_ref()).map(|r| (e, r)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Plan {
+            cloud,
+            endpoints,
+            trust,
+            stage,
+            overall,
+        })
+    }
+}
+
+/// Number of result rows per endpoint.
+const STAGES: usize = 4;
+
+/// Shared state of the endpoint tasks.
+struct Ctx {
+    trust: TrustStore,
+    stage: Duration,
+    overall_at: Instant,
+    done: AtomicUsize,
+    total: usize,
+    control: Control,
+}
+
+impl Ctx {
+    fn started(&self, activity: String) {
+        let pct = self.done.load(Ordering::Relaxed) * 100 / self.total.max(1);
+        self.control
+            .set_progress(u8::try_from(pct).unwrap_or(100), activity);
+    }
+
+    fn finished(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Runs the connectivity check; returns the results in endpoint and stage order.
+pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdError> {
+    let plan = Plan::from_options(options)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            WbdError::new(
+                ErrorCode::Internal,
+                format!("cannot start the I/O runtime: {e}"),
+            )
+        })?;
+    let ctx = Arc::new(Ctx {
+        trust: plan.trust,
+        stage: plan.stage,
+        overall_at: Instant::now() + plan.overall,
+        done: AtomicUsize::new(0),
+        total: plan.endpoints.len() * STAGES,
+        control: control.clone(),
+    });
+    let token = control.token().clone();
+    let endpoints = plan.endpoints;
+    let all = async {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, (ep, route)) in endpoints.into_iter().enumerate() {
+            let ctx = ctx.clone();
+            set.spawn(async move { (i, probe_endpoint(ep, route, ctx).await) });
+        }
+        let mut rows: Vec<(usize, Vec<CheckResult>)> = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            match joined {
+                Ok(r) => rows.push(r),
+                Err(e) => {
+                    return Err(WbdError::new(
+                        ErrorCode::Internal,
+                        format!("an endpoint probe failed: {e}"),
+                    ))
+                }
+            }
+        }
+        rows.sort_by_key(|(i, _)| *i);
+        Ok(rows.into_iter().flat_map(|(_, r)| r).collect::<Vec<_>>())
+    };
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            r = all => Some(r),
+            _ = token.cancelled() => None,
+        }
+    });
+    drop(runtime);
+    let mut results = match outcome {
+        None => {
+            return Err(WbdError::new(
+                ErrorCode::Cancelled,
+                "the connectivity check was cancelled",
+            ))
+        }
+        Some(r) => r?,
+    };
+    if plan.cloud == Cloud::UsGov {
+        results.push(usgov_relay_note());
+    }
+    control.set_progress(100, "Done");
+    Ok(results)
+}
+
+fn usgov_relay_note() -> CheckResult {
+    result_from(
+        "CONN-RELAYS",
+        "Endpoints",
+        "usgov",
+        ENDPOINTS_DOC,
+        Finding {
+            status: Status::Warning,
+            ..Finding::fail(
+                "RelayHostsUnknown",
+                "US Government relay hosts are not tested",
+                "Microsoft does not document the Service Bus relay host names for US Government tenants (they are under *.servicebus.usgovcloudapi.net), so only the password-reset service was tested.",
+                "Add your tenant's relay host with --endpoint (the PasswordResetService heartbeat event 31019 names it), and allow *.servicebus.usgovcloudapi.net on port 443.",
+            )
+        },
+        0,
+    )
+}
+
+/// Runs every stage for one endpoint, stopping at the first failure.
+async fn probe_endpoint(ep: Endpoint, route: Route, ctx: Arc<Ctx>) -> Vec<CheckResult> {
+    let target = ep.to_string();
+    let mut rows: Vec<CheckResult> = Vec::with_capacity(STAGES);
+    let decorate = |f: Finding| {
+        f.with("Route", route.kind())
+            .with("RouteReason", route.reason().to_string())
+            .with("Host", ep.host.clone())
+            .with("Port", ep.port)
+    };
+    let push = |rows: &mut Vec<CheckResult>,
+                id: &str,
+                check: &str,
+                doc: &str,
+                f: Finding,
+                started: Instant| {
+        rows.push(result_from(
+            id,
+            check,
+            &target,
+            doc,
+            decorate(f),
+            crate::probe::ms_since(started),
+        ));
+        ctx.finished();
+    };
+    let stage_names: [(&str, &str, &str); STAGES] = match &route {
+        Route::Direct { .. } => [
+            ("CONN-DNS", "Dns", ENDPOINTS_DOC),
+            ("CONN-TCP", "Tcp", ENDPOINTS_DOC),
+            ("CONN-TLS", "Tls", TLS_DOC),
+            ("CONN-HTTP", "Http", ENDPOINTS_DOC),
+        ],
+        Route::Proxy { .. } => [
+            ("CONN-DNS", "Dns", PROXY_DOC),
+            ("CONN-PROXY", "Proxy", PROXY_DOC),
+            ("CONN-TLS", "Tls", TLS_DOC),
+            ("CONN-HTTP", "Http", ENDPOINTS_DOC),
+        ],
+    };
+    let skip_rest = |rows: &mut Vec<CheckResult>, failed: &str| {
+        for (id, check, doc) in stage_names.iter().skip(rows.len()) {
+            let f = Finding {
+                status: Status::Skipped,
+                ..Finding::pass(
+                    "NotRun",
+                    format!("{check} not tested"),
+                    format!("Not tested because the {failed} stage failed."),
+                )
+            };
+            rows.push(result_from(id, check, &target, doc, decorate(f), 0));
+            ctx.finished();
+        }
+    };
+
+    // Stage 1: name resolution (of the proxy when one is used; the proxy resolves the endpoint).
+    let (lookup_host, lookup_port) = match &route {
+        Route::Direct { .. } => (ep.host.clone(), ep.port),
+        Route::Proxy { proxy, .. } => (proxy.endpoint.host.clone(), proxy.endpoint.port),
+    };
+    let started = Instant::now();
+    ctx.started(format!("Resolving {lookup_host}"));
+    let addrs = match dns::resolve(
+        &lookup_host,
+        lookup_port,
+        Deadline::for_stage(ctx.stage, ctx.overall_at),
+    )
+    .await
+    {
+        Ok((addrs, f)) => {
+            let f = match &route {
+                Route::Proxy { proxy, .. } => Finding {
+                    title: format!("Proxy {proxy} resolves"),
+                    message: format!("{} The proxy resolves {} itself.", f.message, ep.host),
+                    ..f
+                },
+                Route::Direct { .. } => f,
+            };
+            push(&mut rows, "CONN-DNS", "Dns", stage_names[0].2, f, started);
+            addrs
+        }
+        Err(f) => {
+            push(&mut rows, "CONN-DNS", "Dns", stage_names[0].2, f, started);
+            skip_rest(&mut rows, "DNS");
+            return rows;
+        }
+    };
+
+    // Stage 2: TCP, directly or to the proxy followed by CONNECT.
+    let started = Instant::now();
+    let stream = match &route {
+        Route::Direct { .. } => {
+            ctx.started(format!("Connecting to {target}"));
+            match tcp::connect(&target, &addrs, ctx.stage, ctx.overall_at).await {
+                Ok(c) => {
+                    let f = Finding::pass(
+                        "Connected",
+                        format!("TCP to {target} works"),
+                        format!(
+                            "Connected to {} in {} ms.",
+                            c.address,
+                            crate::probe::ms_since(started)
+                        ),
+                    )
+                    .with("Address", c.address.to_string())
+                    .with("Attempts", c.attempts);
+                    push(&mut rows, "CONN-TCP", "Tcp", ENDPOINTS_DOC, f, started);
+                    c.stream
+                }
+                Err(f) => {
+                    push(&mut rows, "CONN-TCP", "Tcp", ENDPOINTS_DOC, f, started);
+                    skip_rest(&mut rows, "TCP");
+                    return rows;
+                }
+            }
+        }
+        Route::Proxy { proxy, .. } => {
+            ctx.started(format!("Opening a tunnel to {target} through {proxy}"));
+            match proxy_connect::tunnel(proxy, &addrs, &ep, ctx.stage, ctx.overall_at).await {
+                Ok((s, f)) => {
+                    push(&mut rows, "CONN-PROXY", "Proxy", PROXY_DOC, f, started);
+                    s
+                }
+                Err(f) => {
+                    push(&mut rows, "CONN-PROXY", "Proxy", PROXY_DOC, f, started);
+                    skip_rest(&mut rows, "proxy");
+                    return rows;
+                }
+            }
+        }
+    };
+
+    // Stage 3: TLS.
+    let started = Instant::now();
+    ctx.started(format!("TLS handshake with {target}"));
+    let mut tls_stream = match tls::handshake(
+        stream,
+        &ep,
+        &ctx.trust,
+        Deadline::for_stage(ctx.stage, ctx.overall_at),
+    )
+    .await
+    {
+        Ok((s, f)) => {
+            let f = f
+                .with("TrustedRootsFromOs", ctx.trust.os_roots)
+                .with("TrustedRootsFromCaFile", ctx.trust.extra_roots);
+            push(&mut rows, "CONN-TLS", "Tls", TLS_DOC, f, started);
+            s
+        }
+        Err(f) => {
+            push(&mut rows, "CONN-TLS", "Tls", TLS_DOC, f, started);
+            skip_rest(&mut rows, "TLS");
+            return rows;
+        }
+    };
+
+    // Stage 4: one HTTP request over the TLS stream.
+    let started = Instant::now();
+    ctx.started(format!("HTTP request to {target}"));
+    let f = http::probe(
+        &mut tls_stream,
+        &ep,
+        Deadline::for_stage(ctx.stage, ctx.overall_at),
+    )
+    .await;
+    push(&mut rows, "CONN-HTTP", "Http", ENDPOINTS_DOC, f, started);
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_options() {
+        let bad = [
+            serde_json::json!({"TimeoutMs": 0}),
+            serde_json::json!({"TimeoutMs": "5"}),
+            serde_json::json!({"OverallTimeoutMs": MAX_TIMEOUT_MS + 1}),
+            serde_json::json!({"Cloud": "mars"}),
+            serde_json::json!({"Endpoints": ["h:99999"]}),
+            serde_json::json!({"Proxy": "socks5://p:1"}),
+            serde_json::json!({"CaFile": "/nonexistent/ca.pem"}),
+            serde_json::json!({"MachineConfigPath": "/nonexistent/machine.config"}),
+            serde_json::json!({"Bogus": true}),
+            serde_json::json!({"NoDefaultEndpoints": true}),
+        ];
+        for b in bad {
+            let e = Plan::from_options(&b)
+                .err()
+                .unwrap_or_else(|| panic!("{b} accepted"));
+            assert_eq!(e.code, ErrorCode::InvalidInput, "{b}: {e}");
+        }
+    }
+
+    #[test]
+    fn defaults_are_sensible() {
+        let p = Plan::from_options(&serde_json::json!({})).expect("plan");
+        assert_eq!(p.endpoints.len(), 3);
+        assert_eq!(p.stage, Duration::from_millis(DEFAULT_STAGE_MS));
+        assert!(p
+            .endpoints
+            .iter()
+            .all(|(e, r)| e.port == 443 && r.kind() == "Direct"));
+    }
+}

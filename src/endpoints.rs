@@ -1,0 +1,226 @@
+//! The endpoints password writeback needs, per cloud, and `HOST[:PORT]` parsing.
+
+use std::fmt;
+
+use crate::error::WbdError;
+
+/// Port used by every writeback endpoint.
+pub const HTTPS_PORT: u16 = 443;
+
+/// Page that lists the writeback endpoints and ports.
+pub const ENDPOINTS_DOC: &str =
+    "https://learn.microsoft.com/entra/identity/authentication/troubleshoot-sspr-writeback";
+
+/// Microsoft cloud instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cloud {
+    /// Worldwide (public) cloud.
+    Public,
+    /// Azure US Government.
+    UsGov,
+    /// Azure China, operated by 21Vianet.
+    China,
+}
+
+impl Cloud {
+    /// Parses `public`, `usgov` or `china` (case-insensitive).
+    pub fn parse(s: &str) -> Result<Self, WbdError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "public" | "" => Ok(Cloud::Public),
+            "usgov" => Ok(Cloud::UsGov),
+            "china" => Ok(Cloud::China),
+            other => Err(WbdError::invalid(format!(
+                "unknown cloud '{other}'; use public, usgov or china"
+            ))),
+        }
+    }
+
+    /// Lower-case name as used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cloud::Public => "public",
+            Cloud::UsGov => "usgov",
+            Cloud::China => "china",
+        }
+    }
+
+    /// Hosts writeback reaches on port 443 in this cloud.
+    ///
+    /// The password-reset service and the two Service Bus relays Microsoft names.
+    /// US Government relay host names are not documented, so that set holds only the
+    /// password-reset service.
+    pub fn default_hosts(self) -> &'static [&'static str] {
+        match self {
+            Cloud::Public => &[
+                "passwordreset.microsoftonline.com",
+                "ssprdedicatedsbprodscu.servicebus.windows.net",
+                "ssprdedicatedsbprodncu.servicebus.windows.net",
+            ],
+            Cloud::UsGov => &["passwordreset.microsoftonline.us"],
+            Cloud::China => &[
+                "ssprdedicatedsbmcprodcne.servicebus.chinacloudapi.cn",
+                "ssprdedicatedsbmcprodcnn.servicebus.chinacloudapi.cn",
+            ],
+        }
+    }
+
+    /// The default endpoint set.
+    pub fn default_endpoints(self) -> Vec<Endpoint> {
+        self.default_hosts()
+            .iter()
+            .map(|h| Endpoint {
+                host: (*h).to_string(),
+                port: HTTPS_PORT,
+            })
+            .collect()
+    }
+}
+
+/// A host and TCP port to test.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// Host name or IP literal (IPv6 without brackets).
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+}
+
+impl Endpoint {
+    /// Parses `HOST`, `HOST:PORT`, `[V6]` or `[V6]:PORT`; the port defaults to 443.
+    pub fn parse(text: &str) -> Result<Self, WbdError> {
+        let t = text.trim();
+        let t = t
+            .strip_prefix("https://")
+            .unwrap_or(t)
+            .trim_end_matches('/');
+        if t.is_empty() {
+            return Err(WbdError::invalid("endpoint is empty; expected HOST[:PORT]"));
+        }
+        let (host, port) = if let Some(rest) = t.strip_prefix('[') {
+            let (h, after) = rest
+                .split_once(']')
+                .ok_or_else(|| WbdError::invalid(format!("endpoint '{text}': missing ']'")))?;
+            match after {
+                "" => (h, None),
+                p => match p.strip_prefix(':') {
+                    Some(p) => (h, Some(p)),
+                    None => {
+                        return Err(WbdError::invalid(format!(
+                            "endpoint '{text}': expected ':PORT' after ']'"
+                        )))
+                    }
+                },
+            }
+        } else if t.matches(':').count() > 1 {
+            (t, None)
+        } else {
+            match t.split_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (t, None),
+            }
+        };
+        if host.is_empty() {
+            return Err(WbdError::invalid(format!(
+                "endpoint '{text}': host is empty"
+            )));
+        }
+        if host
+            .chars()
+            .any(|c| c.is_whitespace() || c == '/' || c == '@')
+        {
+            return Err(WbdError::invalid(format!(
+                "endpoint '{text}': host contains a character not allowed in a host name"
+            )));
+        }
+        let port = match port {
+            None => HTTPS_PORT,
+            Some(p) => match p.parse::<u16>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    return Err(WbdError::invalid(format!(
+                        "endpoint '{text}': port '{p}' is not a number from 1 to 65535"
+                    )))
+                }
+            },
+        };
+        Ok(Endpoint {
+            host: host.to_ascii_lowercase(),
+            port,
+        })
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// The endpoint list for a run: the cloud's defaults (unless replaced) plus extras,
+/// without duplicates, in order.
+pub fn plan(
+    cloud: Cloud,
+    extra: &[String],
+    replace_defaults: bool,
+) -> Result<Vec<Endpoint>, WbdError> {
+    let mut list = if replace_defaults {
+        Vec::new()
+    } else {
+        cloud.default_endpoints()
+    };
+    for e in extra {
+        let ep = Endpoint::parse(e)?;
+        if !list.contains(&ep) {
+            list.push(ep);
+        }
+    }
+    if list.is_empty() {
+        return Err(WbdError::invalid(
+            "no endpoints to test: defaults were replaced and no endpoint was given",
+        ));
+    }
+    Ok(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_host_port_forms() {
+        let p = |s| Endpoint::parse(s).map(|e| (e.host, e.port));
+        assert_eq!(p("Example.com"), Ok(("example.com".into(), 443)));
+        assert_eq!(p("example.com:8443"), Ok(("example.com".into(), 8443)));
+        assert_eq!(p("[::1]:9000"), Ok(("::1".into(), 9000)));
+        assert_eq!(p("::1"), Ok(("::1".into(), 443)));
+        assert_eq!(p("https://x.test/"), Ok(("x.test".into(), 443)));
+        for bad in [
+            "", " ", ":443", "h:0", "h:70000", "h:abc", "[::1", "a b", "[::1]x",
+        ] {
+            assert!(Endpoint::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn plans_extend_or_replace_defaults() {
+        let extended = plan(Cloud::Public, &["x.test".into()], false).expect("plan");
+        assert_eq!(extended.len(), 4);
+        assert!(extended[0].host.starts_with("passwordreset."));
+        let replaced =
+            plan(Cloud::China, &["x.test:1".into(), "x.test:1".into()], true).expect("plan");
+        assert_eq!(
+            replaced,
+            vec![Endpoint {
+                host: "x.test".into(),
+                port: 1
+            }]
+        );
+        assert!(plan(Cloud::Public, &[], true).is_err());
+        assert_eq!(Cloud::parse("USGOV"), Ok(Cloud::UsGov));
+        assert!(Cloud::parse("mars").is_err());
+    }
+}
