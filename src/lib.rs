@@ -17,6 +17,8 @@ pub mod probe;
 pub mod proxy;
 pub mod render;
 pub mod request;
+pub mod rules;
+pub mod snapshot;
 
 mod ffi;
 

@@ -13,6 +13,8 @@ pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
 pub enum Command {
     /// Network path to the writeback endpoints.
     Connectivity,
+    /// Prerequisite rules evaluated on an environment snapshot.
+    Prerequisites,
     /// Debug builds only: panics, so tests can prove the C ABI contains panics.
     #[cfg(debug_assertions)]
     SelfTestPanic,
@@ -23,6 +25,7 @@ impl Command {
     pub fn name(self) -> &'static str {
         match self {
             Command::Connectivity => "connectivity",
+            Command::Prerequisites => "prerequisites",
             #[cfg(debug_assertions)]
             Command::SelfTestPanic => "selftest-panic",
         }
@@ -78,12 +81,13 @@ pub fn parse(text: &str) -> Result<Request, WbdError> {
         .ok_or_else(|| WbdError::invalid("Command must be a string"))?;
     let command = match name.to_ascii_lowercase().as_str() {
         "connectivity" => Command::Connectivity,
+        "prerequisites" => Command::Prerequisites,
         #[cfg(debug_assertions)]
         "selftest-panic" => Command::SelfTestPanic,
         _ => {
             return Err(WbdError::new(
                 ErrorCode::UnknownCommand,
-                format!("unknown command '{name}'; known commands: connectivity"),
+                format!("unknown command '{name}'; known commands: connectivity, prerequisites"),
             ))
         }
     };

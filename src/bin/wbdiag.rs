@@ -21,6 +21,18 @@ struct Cli {
 enum Cmd {
     /// Test DNS, TCP, proxy, TLS and HTTP to every endpoint password writeback needs.
     Connectivity(ConnectivityArgs),
+    /// Evaluate every writeback prerequisite against a saved environment snapshot.
+    Prerequisites(PrerequisitesArgs),
+}
+
+#[derive(Args)]
+struct PrerequisitesArgs {
+    /// Snapshot JSON written by Get-WritebackEnvironment | ConvertTo-Json -Depth 20.
+    #[arg(long, value_name = "FILE")]
+    snapshot: String,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -91,6 +103,7 @@ fn main() -> ExitCode {
     };
     let (name, options, as_json) = match &cli.command {
         Cmd::Connectivity(a) => ("connectivity", a.options(), a.json),
+        Cmd::Prerequisites(a) => ("prerequisites", json!({"SnapshotPath": a.snapshot}), a.json),
     };
     let text = json!({"Command": name, "Options": options}).to_string();
     let result = request::parse(&text).and_then(|req| engine::run(&req, &Control::new()));

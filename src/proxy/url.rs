@@ -24,9 +24,11 @@ impl ProxyUrl {
         }
         let (rest, default_port) = match t.split_once("://") {
             Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") => (rest, Some(80)),
-            Some((scheme, _)) => return Err(WbdError::invalid(format!(
+            Some((scheme, _)) => {
+                return Err(WbdError::invalid(format!(
                 "proxy scheme '{scheme}' is not supported; the sync engine uses an http:// proxy"
-            ))),
+            )))
+            }
             None => (t, None),
         };
         let rest = rest.trim_end_matches('/');
