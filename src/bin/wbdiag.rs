@@ -37,8 +37,8 @@ struct PrerequisitesArgs {
 
 #[derive(Args)]
 struct ConnectivityArgs {
-    /// Microsoft cloud whose endpoints to test.
-    #[arg(long, default_value = "public", value_parser = ["public", "usgov", "china"])]
+    /// Microsoft cloud whose endpoints to test: public, usgov or china.
+    #[arg(long, default_value = "public")]
     cloud: String,
     /// Extra endpoint HOST[:PORT] (port defaults to 443); repeatable.
     #[arg(long = "endpoint", value_name = "HOST[:PORT]")]
@@ -95,10 +95,16 @@ impl ConnectivityArgs {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            let reason = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("wbdiag: {reason} (see wbdiag --help)");
+            return ExitCode::from(2);
         }
     };
     let (name, options, as_json) = match &cli.command {

@@ -1,0 +1,437 @@
+//! The `wbdiag` binary: exit codes, table and JSON output, bad input, defaults.
+//!
+//! Every run is bounded by a watchdog that kills the process and fails the test.
+
+mod support;
+
+use std::io::Read;
+use std::net::ToSocketAddrs;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use support::{closed_port, write_machine_config, LeafKind, Pki, Server};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+/// Runs `wbdiag ARGS`, killing it (and failing) after `limit`.
+fn wbdiag(args: &[&str], limit: Duration) -> Run {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wbdiag"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn wbdiag");
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_t = thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err_t = thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait wbdiag") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("wbdiag {args:?} still running after {limit:?}; killed");
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    let elapsed = started.elapsed();
+    Run {
+        code: status.code().expect("wbdiag ended by a signal"),
+        stdout: out_t.join().unwrap(),
+        stderr: err_t.join().unwrap(),
+        elapsed,
+    }
+}
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn describe(r: &Run) -> String {
+    format!(
+        "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+        r.code, r.stdout, r.stderr
+    )
+}
+
+/// Table rows (`Status Check Target Message`) for `target`, as (status, check).
+fn table_rows(stdout: &str, target: &str) -> Vec<(String, String)> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            (cols.len() >= 3 && cols[2] == target)
+                .then(|| (cols[0].to_string(), cols[1].to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn good_endpoint_exits_0_with_a_table_row_per_stage() {
+    let pki = Pki::new();
+    let server = Server::https_401(&pki.leaf(LeafKind::Good));
+    let target = server.endpoint();
+    let ca = pki.ca_file_str();
+    let r = wbdiag(
+        &[
+            "connectivity",
+            "--no-default-endpoints",
+            "--endpoint",
+            &target,
+            "--ca-file",
+            &ca,
+            "--timeout-ms",
+            "3000",
+        ],
+        LIMIT,
+    );
+    assert_eq!(r.code, 0, "{}", describe(&r));
+    let rows = table_rows(&r.stdout, &target);
+    let checks: Vec<&str> = rows.iter().map(|(_, c)| c.as_str()).collect();
+    assert_eq!(
+        checks,
+        ["Dns", "Tcp", "Tls", "Http"],
+        "one row per stage: {}",
+        describe(&r)
+    );
+    assert!(
+        rows.iter().all(|(s, _)| s == "Pass"),
+        "every row passes: {}",
+        describe(&r)
+    );
+}
+
+#[test]
+fn closed_port_exits_1_and_table_names_each_stage() {
+    let pki = Pki::new();
+    let server = Server::https_401(&pki.leaf(LeafKind::Good));
+    let good = server.endpoint();
+    let closed = format!("localhost:{}", closed_port());
+    let ca = pki.ca_file_str();
+    let r = wbdiag(
+        &[
+            "connectivity",
+            "--no-default-endpoints",
+            "--endpoint",
+            &good,
+            "--endpoint",
+            &closed,
+            "--ca-file",
+            &ca,
+            "--timeout-ms",
+            "2000",
+        ],
+        LIMIT,
+    );
+    assert_eq!(r.code, 1, "{}", describe(&r));
+    let good_rows = table_rows(&r.stdout, &good);
+    let closed_rows = table_rows(&r.stdout, &closed);
+    let checks = |rows: &[(String, String)]| -> Vec<String> {
+        rows.iter().map(|(_, c)| c.clone()).collect()
+    };
+    assert_eq!(
+        checks(&good_rows),
+        ["Dns", "Tcp", "Tls", "Http"],
+        "{}",
+        describe(&r)
+    );
+    assert_eq!(
+        checks(&closed_rows),
+        ["Dns", "Tcp", "Tls", "Http"],
+        "{}",
+        describe(&r)
+    );
+    let statuses: Vec<&str> = closed_rows.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(statuses[0], "Pass", "{}", describe(&r));
+    assert_ne!(statuses[1], "Pass", "Tcp must not pass: {}", describe(&r));
+    assert_eq!(&statuses[2..], ["Skipped", "Skipped"], "{}", describe(&r));
+}
+
+#[test]
+fn json_output_is_the_report() {
+    let closed = format!("localhost:{}", closed_port());
+    let r = wbdiag(
+        &[
+            "connectivity",
+            "--no-default-endpoints",
+            "--endpoint",
+            &closed,
+            "--timeout-ms",
+            "2000",
+            "--json",
+        ],
+        LIMIT,
+    );
+    assert_eq!(r.code, 1, "{}", describe(&r));
+    let report: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("--json output is not JSON ({e}): {}", describe(&r)));
+    for key in [
+        "Tool",
+        "Version",
+        "Command",
+        "StartedAt",
+        "DurationMs",
+        "Results",
+        "Summary",
+    ] {
+        assert!(
+            report.get(key).is_some(),
+            "report lacks {key}: {}",
+            r.stdout
+        );
+    }
+    assert_eq!(report["Command"], json!("connectivity"));
+    let results = report["Results"].as_array().expect("Results");
+    let checks: Vec<&str> = results
+        .iter()
+        .filter(|x| x["Target"] == closed.as_str())
+        .map(|x| x["Check"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(checks, ["Dns", "Tcp", "Tls", "Http"], "{}", r.stdout);
+    let tcp = results
+        .iter()
+        .find(|x| x["Check"] == "Tcp")
+        .expect("Tcp result");
+    assert_eq!(tcp["Status"], json!("Fail"));
+    assert_eq!(tcp["Evidence"]["Outcome"], json!("Refused"));
+    assert!(report["Summary"]["Fail"].as_u64().unwrap_or(0) >= 1);
+}
+
+/// Checks exit code 2, a one-line reason on stderr and nothing on stdout. Returns the
+/// reason, or what was wrong.
+fn usage_error(args: &[&str], what: &str) -> Result<String, String> {
+    let r = wbdiag(args, LIMIT);
+    let reason = r.stderr.trim();
+    if r.code != 2 {
+        return Err(format!("{what}: expected exit 2; {}", describe(&r)));
+    }
+    if reason.is_empty() || reason.lines().count() != 1 {
+        return Err(format!(
+            "{what}: expected a one-line reason on stderr; {}",
+            describe(&r)
+        ));
+    }
+    if !r.stdout.trim().is_empty() {
+        return Err(format!(
+            "{what}: expected nothing on stdout; {}",
+            describe(&r)
+        ));
+    }
+    Ok(reason.to_string())
+}
+
+fn with<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec!["connectivity", "--no-default-endpoints"];
+    v.extend_from_slice(extra);
+    v
+}
+
+/// Runs every case and fails once, listing every case that was wrong.
+fn all_usage_errors(cases: &[(&str, Vec<&str>)]) {
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(what, args)| usage_error(args, what).err())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases wrong:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn bad_endpoint_values_exit_2_with_a_one_line_reason() {
+    all_usage_errors(&[
+        ("empty host", with(&["--endpoint", ":443"])),
+        ("empty endpoint", with(&["--endpoint", ""])),
+        (
+            "port out of range",
+            with(&["--endpoint", "localhost:70000"]),
+        ),
+        ("port 0", with(&["--endpoint", "localhost:0"])),
+        ("non-numeric port", with(&["--endpoint", "localhost:https"])),
+        ("no endpoint at all", with(&[])),
+    ]);
+}
+
+#[test]
+fn bad_numbers_cloud_and_options_exit_2_with_a_one_line_reason() {
+    all_usage_errors(&[
+        (
+            "non-numeric --timeout-ms",
+            with(&["--endpoint", "localhost:1", "--timeout-ms", "soon"]),
+        ),
+        (
+            "negative --timeout-ms",
+            with(&["--endpoint", "localhost:1", "--timeout-ms=-5"]),
+        ),
+        (
+            "non-numeric --overall-timeout-ms",
+            with(&["--endpoint", "localhost:1", "--overall-timeout-ms", "1.5s"]),
+        ),
+        (
+            "unknown cloud",
+            vec!["connectivity", "--cloud", "mars", "--timeout-ms", "500"],
+        ),
+        (
+            "unknown option",
+            with(&["--endpoint", "localhost:1", "--frobnicate"]),
+        ),
+        ("unknown command", vec!["teleport"]),
+    ]);
+}
+
+#[test]
+fn unusable_files_exit_2_with_a_one_line_reason_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.pem");
+    let missing = missing.to_str().unwrap();
+    let malformed = dir.path().join("machine.config");
+    std::fs::write(&malformed, "<configuration><system.net><defaultProxy>").unwrap();
+    let malformed = malformed.to_str().unwrap();
+    let reason = usage_error(
+        &with(&["--endpoint", "localhost:1", "--ca-file", missing]),
+        "unreadable --ca-file",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(reason.contains("missing.pem"), "name the file: {reason}");
+    let reason = usage_error(
+        &with(&["--endpoint", "localhost:1", "--machine-config", malformed]),
+        "malformed --machine-config",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(reason.contains("machine.config"), "name the file: {reason}");
+}
+
+#[test]
+fn valid_machine_config_is_accepted() {
+    // Counterpart of the malformed case above: a well-formed file is not a usage error.
+    let pki = Pki::new();
+    let server = Server::https_401(&pki.leaf(LeafKind::Good));
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_machine_config(
+        dir.path(),
+        r#"<defaultProxy enabled="false"><proxy proxyaddress="http://127.0.0.1:1" /></defaultProxy>"#,
+    );
+    let target = server.endpoint();
+    let ca = pki.ca_file_str();
+    let r = wbdiag(
+        &[
+            "connectivity",
+            "--no-default-endpoints",
+            "--endpoint",
+            &target,
+            "--ca-file",
+            &ca,
+            "--machine-config",
+            config.to_str().unwrap(),
+            "--timeout-ms",
+            "3000",
+        ],
+        LIMIT,
+    );
+    assert_eq!(r.code, 0, "{}", describe(&r));
+}
+
+/// Resolves `host` with the system resolver, giving up after `limit`.
+fn resolves(host: &str, limit: Duration) -> bool {
+    let host = format!("{host}:443");
+    let (tx, rx) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let ok = host.to_socket_addrs().map(|mut a| a.next().is_some());
+        let _ = tx.send(matches!(ok, Ok(true)));
+    });
+    rx.recv_timeout(limit).unwrap_or(false)
+}
+
+const DEFAULT_PUBLIC_HOSTS: [&str; 3] = [
+    "passwordreset.microsoftonline.com",
+    "ssprdedicatedsbprodscu.servicebus.windows.net",
+    "ssprdedicatedsbprodncu.servicebus.windows.net",
+];
+
+#[test]
+fn default_endpoints_fail_without_internet_and_finish_in_time() {
+    // This is the only test that names non-loopback hosts, and it only resolves them.
+    // Where the resolver does answer, the run goes through a proxy on a closed loopback
+    // port, so nothing ever connects past this machine.
+    let online = DEFAULT_PUBLIC_HOSTS
+        .iter()
+        .any(|h| resolves(h, Duration::from_secs(5)));
+    let dead_proxy = format!("http://127.0.0.1:{}", closed_port());
+    let mut args = vec![
+        "connectivity",
+        "--timeout-ms",
+        "2000",
+        "--overall-timeout-ms",
+        "8000",
+        "--json",
+    ];
+    if online {
+        args.extend_from_slice(&["--proxy", &dead_proxy]);
+    }
+    let r = wbdiag(&args, LIMIT);
+    assert_eq!(r.code, 1, "{}", describe(&r));
+    assert!(
+        r.elapsed < Duration::from_secs(10),
+        "took {:?} with an 8 s overall deadline",
+        r.elapsed
+    );
+    let report: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("--json output is not JSON ({e}): {}", describe(&r)));
+    let results = report["Results"].as_array().expect("Results");
+    for host in DEFAULT_PUBLIC_HOSTS {
+        let mine: Vec<&Value> = results
+            .iter()
+            .filter(|x| {
+                x["Target"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with(&format!("{host}:")))
+            })
+            .collect();
+        assert!(
+            !mine.is_empty(),
+            "default host {host} was not tested: {}",
+            r.stdout
+        );
+        if online {
+            assert!(
+                mine.iter().any(|x| x["Status"] == "Fail"),
+                "{host} should fail at the dead proxy: {}",
+                r.stdout
+            );
+        } else {
+            let dns = mine
+                .iter()
+                .find(|x| x["Id"] == "CONN-DNS")
+                .unwrap_or_else(|| panic!("no CONN-DNS for {host}: {}", r.stdout));
+            assert_eq!(dns["Status"], json!("Fail"), "{host}: {}", r.stdout);
+            assert!(
+                mine.iter()
+                    .filter(|x| x["Id"] != "CONN-DNS")
+                    .all(|x| x["Status"] == "Skipped"),
+                "{host}: stages after a failed DNS are skipped: {}",
+                r.stdout
+            );
+        }
+    }
+}
