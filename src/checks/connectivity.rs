@@ -20,7 +20,7 @@ use crate::proxy::{self, MachineProxy, ProxyUrl, Route};
 
 /// Default deadline of each stage.
 pub const DEFAULT_STAGE_MS: u64 = 5_000;
-/// Default deadline of the whole run.
+/// Shortest default deadline of the whole run (the default grows with `TimeoutMs`).
 pub const DEFAULT_OVERALL_MS: u64 = 30_000;
 /// Largest accepted deadline (10 minutes).
 pub const MAX_TIMEOUT_MS: u64 = 600_000;
@@ -85,11 +85,13 @@ impl Plan {
             .transpose()?;
         let trust = TrustStore::load(opts.ca_file.as_deref().map(std::path::Path::new))?;
         let stage = timeout("TimeoutMs", opts.timeout_ms, DEFAULT_STAGE_MS)?;
-        let overall = timeout(
-            "OverallTimeoutMs",
-            opts.overall_timeout_ms,
-            DEFAULT_OVERALL_MS,
-        )?;
+        // By default the run may take every stage's full deadline plus a little slack.
+        let derived = u64::try_from(stage.as_millis())
+            .unwrap_or(MAX_TIMEOUT_MS)
+            .saturating_mul(STAGES as u64)
+            .saturating_add(2_000)
+            .clamp(DEFAULT_OVERALL_MS, MAX_TIMEOUT_MS);
+        let overall = timeout("OverallTimeoutMs", opts.overall_timeout_ms, derived)?;
         let endpoints = list
             .into_iter()
             .map(|e| proxy::choose(&e, explicit.as_ref(), machine.as_ref()).map(|r| (e, r)))
@@ -419,5 +421,8 @@ mod tests {
             .endpoints
             .iter()
             .all(|(e, r)| e.port == 443 && r.kind() == "Direct"));
+        assert_eq!(p.overall, Duration::from_millis(DEFAULT_OVERALL_MS));
+        let slow = Plan::from_options(&serde_json::json!({"TimeoutMs": 20_000})).expect("plan");
+        assert_eq!(slow.overall, Duration::from_millis(82_000));
     }
 }

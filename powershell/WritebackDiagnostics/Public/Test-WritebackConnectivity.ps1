@@ -1,0 +1,196 @@
+function Test-WritebackConnectivity {
+    <#
+    .SYNOPSIS
+    Tests the network path from this server to the endpoints that password writeback needs.
+
+    .DESCRIPTION
+    Test-WritebackConnectivity checks, for every endpoint that self-service password reset
+    (SSPR) writeback uses in the chosen cloud, each step of the connection the Entra Connect
+    sync engine makes: name resolution (CONN-DNS), the proxy decision (CONN-PROXY), the TCP
+    connection (CONN-TCP), the TLS handshake and certificate (CONN-TLS) and an HTTP request
+    (CONN-HTTP). All endpoints are probed at the same time and every stage has its own
+    timeout, so a blocked path costs seconds, not minutes.
+
+    Run it on the Entra Connect server itself, since that is the machine whose path matters.
+    By default the proxy is read the way the sync engine reads it: from the 64-bit .NET
+    Framework machine.config (its system.net/defaultProxy section). Use -Proxy to test a
+    specific proxy instead.
+
+    The command writes one WritebackDiagnostics.CheckResult object per check and endpoint. A
+    failed check is data (Status 'Fail'), not an error: the command only writes an error when
+    it cannot run at all, for example because an option is invalid (ErrorId WbdInvalidInput)
+    or the native engine is missing (WbdNativeLibraryNotFound). Each result's Id is stable,
+    so scripts can filter on it; Remediation says what to change and DocsUrl where to read
+    more. Evidence holds the facts behind the result, including a stable Outcome token.
+
+    .PARAMETER Cloud
+    The Microsoft cloud whose writeback endpoints are tested: public (the default), usgov
+    (Microsoft Azure Government) or china (operated by 21Vianet).
+
+    .PARAMETER Endpoint
+    Extra endpoints to test, as HOST or HOST:PORT (the port defaults to 443). They are added
+    to the cloud's default endpoints unless -NoDefaultEndpoint is also given.
+
+    .PARAMETER NoDefaultEndpoint
+    Tests only the endpoints given with -Endpoint instead of adding them to the cloud's
+    default endpoints.
+
+    .PARAMETER Proxy
+    An explicit HTTP proxy, as http://host:port, used for every endpoint instead of the
+    proxy found in machine.config.
+
+    .PARAMETER MachineConfigPath
+    The .NET Framework machine.config whose system.net/defaultProxy section decides the sync
+    engine's proxy. On Windows it defaults to the 64-bit .NET Framework 4 machine.config
+    ($env:WINDIR\Microsoft.NET\Framework64\v4.0.30319\Config\machine.config) when that file
+    exists, because the sync service is a 64-bit process. A relative path is resolved against
+    the current PowerShell location.
+
+    .PARAMETER CaFile
+    A PEM file with extra CA certificates to trust in the TLS check, for example the root of
+    a TLS-inspecting proxy whose certificate you want to see reported. A relative path is
+    resolved against the current PowerShell location.
+
+    .PARAMETER TimeoutSeconds
+    The timeout of each stage (DNS, TCP, proxy, TLS, HTTP) for each endpoint, from 1 to 300
+    seconds. The default is 5.
+
+    .PARAMETER Quiet
+    Returns a single Boolean instead of result objects: $true when no check has the status
+    Fail or Error, $false otherwise. Warnings and skipped checks do not make it $false. Failed
+    checks write no errors in this mode; only a failure to run the checks at all (invalid
+    input, missing engine) is reported, as a terminating error.
+
+    .EXAMPLE
+    Test-WritebackConnectivity
+
+    Tests every public-cloud writeback endpoint through the proxy configured in machine.config
+    and shows one table row per check and endpoint.
+
+    .EXAMPLE
+    Test-WritebackConnectivity -Cloud usgov -TimeoutSeconds 10 | Where-Object -FilterScript { $_.Status -ne 'Pass' } | Format-List -Property Id, Target, Status, Message, Remediation, DocsUrl
+
+    Tests the Azure Government endpoints with a longer timeout and lists only the checks that
+    did not pass, with what to do about each one.
+
+    .EXAMPLE
+    Test-WritebackConnectivity -Endpoint 'ssprdedicatedsbprodscu.servicebus.windows.net:443' -NoDefaultEndpoint -Proxy 'http://proxy.contoso.com:8080'
+
+    Tests a single Service Bus relay through an explicit proxy, for example to compare the
+    result with and without the proxy that machine.config names.
+
+    .EXAMPLE
+    $results = Test-WritebackConnectivity -TimeoutSeconds 15
+    $broken = @($results | Where-Object -FilterScript { $_.Status -in 'Fail', 'Error' })
+    if ($broken.Count -gt 0) {
+        $summary = ($broken | ForEach-Object -Process { '{0} {1}: {2}' -f $_.Id, $_.Target, $_.Message }) -join [System.Environment]::NewLine
+        Write-Error -Message ('Password writeback connectivity is broken:{0}{1}' -f [System.Environment]::NewLine, $summary) -ErrorAction Stop
+    }
+
+    A runbook for Azure Automation (on a Hybrid Runbook Worker that is the Entra Connect server)
+    or a scheduled task: it filters the results on Status and fails the job, naming each broken
+    check by its stable Id, whenever a check fails.
+
+    .EXAMPLE
+    if (-not (Test-WritebackConnectivity -Quiet)) {
+        Write-Warning -Message 'Password writeback cannot reach Microsoft Entra ID; run Test-WritebackConnectivity for details.'
+    }
+
+    Uses -Quiet in a monitoring script, which gets exactly one $true or $false.
+
+    .EXAMPLE
+    Test-WritebackConnectivity | Where-Object -FilterScript { $_.Id -eq 'CONN-TLS' } | Select-Object -Property Target, Status, @{ Name = 'Outcome'; Expression = { $_.Evidence.Outcome } }
+
+    Shows the TLS outcome token of every endpoint (for example Established or
+    InspectionSuspected); the full certificate chain is in each result's Evidence.
+
+    .INPUTS
+    None. You cannot pipe objects to Test-WritebackConnectivity.
+
+    .OUTPUTS
+    WritebackDiagnostics.CheckResult
+    One object per check and endpoint, with the properties Id, Check, Target, Status, Title,
+    Message, Remediation, DocsUrl, Evidence and DurationMs.
+
+    System.Boolean
+    With -Quiet, a single value: $true when no check failed or errored.
+
+    .LINK
+    about_WritebackDiagnostics
+
+    .LINK
+    https://learn.microsoft.com/entra/identity/authentication/troubleshoot-sspr-writeback
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Default')]
+    [OutputType('WritebackDiagnostics.CheckResult', ParameterSetName = 'Default')]
+    [OutputType('System.Boolean', ParameterSetName = 'Quiet')]
+    param (
+        [Parameter()]
+        [ValidateSet('public', 'usgov', 'china')]
+        [string] $Cloud = 'public',
+
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Endpoint,
+
+        [Parameter()]
+        [switch] $NoDefaultEndpoint,
+
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $Proxy,
+
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $MachineConfigPath,
+
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $CaFile,
+
+        [Parameter()]
+        [ValidateRange(1, 300)]
+        [int] $TimeoutSeconds = 5,
+
+        [Parameter(ParameterSetName = 'Quiet')]
+        [switch] $Quiet
+    )
+
+    $options = [ordered]@{
+        Cloud     = $Cloud
+        TimeoutMs = $TimeoutSeconds * 1000
+    }
+    if ($PSBoundParameters.ContainsKey('Endpoint')) {
+        $options['Endpoints'] = @($Endpoint)
+    }
+    if ($NoDefaultEndpoint) {
+        $options['NoDefaultEndpoints'] = $true
+    }
+    if ($PSBoundParameters.ContainsKey('Proxy')) {
+        $options['Proxy'] = $Proxy
+    }
+
+    if ($PSBoundParameters.ContainsKey('MachineConfigPath')) {
+        # The engine does not know the PowerShell location, so relative paths are resolved here.
+        $options['MachineConfigPath'] = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($MachineConfigPath)
+    } elseif (Test-WbdWindowsPlatform) {
+        $defaultMachineConfig = [System.IO.Path]::Combine($env:WINDIR, 'Microsoft.NET', 'Framework64', 'v4.0.30319', 'Config', 'machine.config')
+        if (Test-Path -LiteralPath $defaultMachineConfig -PathType Leaf) {
+            Write-Verbose -Message ('Reading the sync engine proxy settings from {0}' -f $defaultMachineConfig)
+            $options['MachineConfigPath'] = $defaultMachineConfig
+        } else {
+            Write-Verbose -Message ('{0} does not exist; testing without a machine.config proxy' -f $defaultMachineConfig)
+        }
+    }
+    if ($PSBoundParameters.ContainsKey('CaFile')) {
+        $options['CaFile'] = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CaFile)
+    }
+
+    $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'connectivity' -Options $options -Activity 'Testing password writeback connectivity'
+
+    if ($Quiet) {
+        $problems = @($report.Results | Where-Object -FilterScript { $_.Status -eq 'Fail' -or $_.Status -eq 'Error' })
+        return ($problems.Count -eq 0)
+    }
+    $report.Results | ConvertTo-WbdCheckResult
+}

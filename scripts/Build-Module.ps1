@@ -1,0 +1,110 @@
+<#
+.SYNOPSIS
+Builds the native engine and assembles a ready-to-import WritebackDiagnostics module folder.
+
+.DESCRIPTION
+Runs cargo build for the library (unless -NoBuild), then copies powershell/WritebackDiagnostics
+to the output folder and the engine to runtimes/<rid>/native/ inside it, the only place the
+module loads it from. The runtime identifier and file name come from the module's own
+Get-WbdNativeLibraryPath, so the build and the loader cannot disagree. Works in Windows
+PowerShell 5.1 and PowerShell 7 on Windows, Linux and macOS (scripts/build-module.sh does the
+same without PowerShell).
+
+.PARAMETER OutputPath
+The module folder to create. Defaults to <cargo target dir>/module/WritebackDiagnostics. An
+existing folder is replaced only if it holds a WritebackDiagnostics.psd1 (a previous build).
+
+.PARAMETER Configuration
+The cargo profile to build and package: release (the default) or debug.
+
+.PARAMETER NoBuild
+Packages an engine that is already built instead of running cargo.
+
+.EXAMPLE
+./scripts/Build-Module.ps1
+
+Builds a release engine and writes the module to target/module/WritebackDiagnostics.
+
+.EXAMPLE
+./scripts/Build-Module.ps1 -Configuration debug -NoBuild -OutputPath $env:TEMP/wbd/WritebackDiagnostics | Import-Module
+
+Packages the debug engine that cargo test already built, then imports the result.
+
+.OUTPUTS
+System.IO.FileInfo
+The manifest of the assembled module.
+#>
+[CmdletBinding()]
+[OutputType([System.IO.FileInfo])]
+param (
+    [Parameter()]
+    [string] $OutputPath,
+
+    [Parameter()]
+    [ValidateSet('debug', 'release')]
+    [string] $Configuration = 'release',
+
+    [Parameter()]
+    [switch] $NoBuild
+)
+
+# Cargo's profile folders are lower case; ValidateSet lets 'Release' through.
+$Configuration = $Configuration.ToLowerInvariant()
+$repo = Split-Path -Path $PSScriptRoot -Parent
+$source = [System.IO.Path]::Combine($repo, 'powershell', 'WritebackDiagnostics')
+
+# The module's own rules for the runtime identifier and the library file name.
+. ([System.IO.Path]::Combine($source, 'Private', 'Test-WbdWindowsPlatform.ps1'))
+. ([System.IO.Path]::Combine($source, 'Private', 'Get-WbdNativeLibraryPath.ps1'))
+
+$targetDir = $env:CARGO_TARGET_DIR
+if (-not $targetDir) {
+    $targetDir = [System.IO.Path]::Combine($repo, 'target')
+} elseif (-not [System.IO.Path]::IsPathRooted($targetDir)) {
+    $targetDir = [System.IO.Path]::Combine($repo, $targetDir)
+}
+if (-not $OutputPath) {
+    $OutputPath = [System.IO.Path]::Combine($targetDir, 'module', 'WritebackDiagnostics')
+}
+$OutputPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputPath)
+
+if (-not $NoBuild) {
+    $cargoArguments = @('build', '--lib')
+    if ($Configuration -eq 'release') {
+        $cargoArguments += '--release'
+    }
+    Write-Verbose -Message ('cargo {0}' -f ($cargoArguments -join ' '))
+    Push-Location -LiteralPath $repo
+    try {
+        & cargo @cargoArguments
+        $cargoExitCode = $LASTEXITCODE
+    } finally {
+        Pop-Location
+    }
+    if ($cargoExitCode -ne 0) {
+        Write-Error -Message ('cargo {0} failed with exit code {1}.' -f ($cargoArguments -join ' '), $cargoExitCode) -ErrorId 'BuildModuleCargoFailed' -Category InvalidResult -ErrorAction Stop
+    }
+}
+
+$destination = Get-WbdNativeLibraryPath -ModuleRoot $OutputPath
+$libraryName = Split-Path -Path $destination -Leaf
+$built = [System.IO.Path]::Combine($targetDir, $Configuration, $libraryName)
+if (-not (Test-Path -LiteralPath $built -PathType Leaf)) {
+    Write-Error -Message ('The engine was not found at {0}. Build it with cargo build --lib{1}, or run without -NoBuild.' -f $built, $(if ($Configuration -eq 'release') { ' --release' } else { '' })) -ErrorId 'BuildModuleLibraryMissing' -Category ObjectNotFound -TargetObject $built -ErrorAction Stop
+}
+
+if (Test-Path -LiteralPath $OutputPath) {
+    if (-not (Test-Path -LiteralPath ([System.IO.Path]::Combine($OutputPath, 'WritebackDiagnostics.psd1')) -PathType Leaf)) {
+        Write-Error -Message ('{0} exists and is not a module folder from a previous build; choose another -OutputPath.' -f $OutputPath) -ErrorId 'BuildModuleOutputNotEmpty' -Category ResourceExists -TargetObject $OutputPath -ErrorAction Stop
+    }
+    Remove-Item -LiteralPath $OutputPath -Recurse -Force -ErrorAction Stop
+}
+$null = New-Item -Path (Split-Path -Path $destination -Parent) -ItemType Directory -Force -ErrorAction Stop
+
+Get-ChildItem -LiteralPath $source -ErrorAction Stop |
+    Where-Object -FilterScript { $_.Name -ne 'runtimes' } |
+    Copy-Item -Destination $OutputPath -Recurse -Force -ErrorAction Stop
+Copy-Item -LiteralPath $built -Destination $destination -Force -ErrorAction Stop
+
+Write-Verbose -Message ('Module ready: {0} (engine {1}, {2} build)' -f $OutputPath, $destination, $Configuration)
+Get-Item -LiteralPath ([System.IO.Path]::Combine($OutputPath, 'WritebackDiagnostics.psd1'))
