@@ -51,7 +51,7 @@ fn cdylib() -> PathBuf {
     let path = profile_dir.join(name);
     assert!(
         path.is_file(),
-        "the cdylib {} does not exist; `cargo test` builds it with the library",
+        "the cdylib {} does not exist; build it first with `cargo build --lib` (bash .ci/run does)",
         path.display()
     );
     path

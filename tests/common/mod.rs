@@ -20,7 +20,11 @@ pub fn library_path() -> PathBuf {
         std::env::consts::DLL_SUFFIX
     );
     let path = dir.join(name);
-    assert!(path.exists(), "cdylib not built at {}", path.display());
+    assert!(
+        path.exists(),
+        "cdylib not built at {}; build it first with `cargo build --lib` (bash .ci/run does)",
+        path.display()
+    );
     path
 }
 
