@@ -37,20 +37,27 @@ pub fn table(report: &Report) -> String {
         .max()
         .unwrap_or(6)
         .max(6);
+    let check_w = report
+        .results
+        .iter()
+        .map(|r| r.check.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
     let _ = writeln!(
         out,
-        "{:<7}  {:<5}  {:<target_w$}  Message",
+        "{:<7}  {:<check_w$}  {:<target_w$}  Message",
         "Status", "Check", "Target"
     );
     let _ = writeln!(
         out,
-        "{:-<7}  {:-<5}  {:-<target_w$}  {:-<7}",
+        "{:-<7}  {:-<check_w$}  {:-<target_w$}  {:-<7}",
         "", "", "", ""
     );
     for r in &report.results {
         let _ = writeln!(
             out,
-            "{:<7}  {:<5}  {:<target_w$}  {}",
+            "{:<7}  {:<check_w$}  {:<target_w$}  {}",
             status_text(r.status),
             r.check,
             r.target,

@@ -1,14 +1,110 @@
 //! `prerequisites`: evaluates every writeback prerequisite rule against a snapshot.
+//!
+//! Options (exactly one of the two):
+//! - `SnapshotPath`: a snapshot file (at most 64 MiB; UTF-8 with or without BOM, or
+//!   UTF-16 with BOM as Windows PowerShell 5.1's `Out-File` writes it);
+//! - `Snapshot`: the snapshot object inline.
 
+use std::path::Path;
+
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::api::CheckResult;
 use crate::control::Control;
-use crate::error::WbdError;
+use crate::error::{ErrorCode, WbdError};
+use crate::rules::{Ctx, AREAS};
+use crate::snapshot::{self, Snapshot};
+
+/// Options of the `prerequisites` command.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Options {
+    /// Path of a snapshot file written by `Get-WritebackEnvironment | ConvertTo-Json -Depth 20`.
+    pub snapshot_path: Option<String>,
+    /// The snapshot object itself.
+    pub snapshot: Option<Value>,
+}
+
+/// Reads the snapshot the options name.
+pub fn load(options: &Value) -> Result<Snapshot, WbdError> {
+    let opts: Options = serde_json::from_value(options.clone())
+        .map_err(|e| WbdError::invalid(format!("prerequisites options: {e}")))?;
+    match (opts.snapshot_path, opts.snapshot) {
+        (Some(_), Some(_)) => Err(WbdError::invalid(
+            "prerequisites options: give either SnapshotPath or Snapshot, not both",
+        )),
+        (None, None) | (None, Some(Value::Null)) => Err(WbdError::invalid(
+            "prerequisites options: SnapshotPath (a file) or Snapshot (an object) is required",
+        )),
+        (Some(path), None) => {
+            if path.trim().is_empty() {
+                return Err(WbdError::invalid("SnapshotPath is empty"));
+            }
+            snapshot::load_file(Path::new(&path))
+        }
+        (None, Some(value)) => snapshot::decode(&value),
+    }
+}
 
 /// Runs every prerequisite rule on the snapshot named by `options`.
-pub fn run(_options: &Value, _control: &Control) -> Result<Vec<CheckResult>, WbdError> {
-    Err(WbdError::invalid(
-        "the prerequisites command is not implemented yet",
-    ))
+pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdError> {
+    control.set_progress(0, "Reading the environment snapshot");
+    let snap = load(options)?;
+    let ctx = Ctx::new(&snap);
+    let mut results = Vec::new();
+    for (i, (area, evaluate)) in AREAS.iter().enumerate() {
+        if control.is_cancelled() {
+            return Err(WbdError::new(
+                ErrorCode::Cancelled,
+                "the prerequisites check was cancelled",
+            ));
+        }
+        let pct = 5 + i * 95 / AREAS.len();
+        control.set_progress(u8::try_from(pct).unwrap_or(99), format!("Checking {area}"));
+        results.extend(evaluate(&ctx));
+    }
+    control.set_progress(100, "Done");
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rejects_bad_options() {
+        for (opts, needle) in [
+            (json!({}), "is required"),
+            (json!({"Snapshot": null}), "is required"),
+            (json!({"SnapshotPath": "a", "Snapshot": {}}), "not both"),
+            (json!({"SnapshotPath": ""}), "empty"),
+            (json!({"SnapshotPath": 5}), "prerequisites options"),
+            (
+                json!({"Snapshot": {"SchemaVersion": 1}, "Bogus": 1}),
+                "unknown field",
+            ),
+            (
+                json!({"SnapshotPath": "/nonexistent/snap.json"}),
+                "cannot read snapshot",
+            ),
+        ] {
+            let e = load(&opts).expect_err("rejected");
+            assert_eq!(e.code, ErrorCode::InvalidInput, "{opts}");
+            assert!(e.message.contains(needle), "{opts}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn reports_progress_and_honours_cancel() {
+        let control = Control::new();
+        let out = run(&json!({"Snapshot": {"SchemaVersion": 1}}), &control).expect("runs");
+        assert!(!out.is_empty());
+        assert_eq!(control.progress().percent, 100);
+        let cancelled = Control::new();
+        cancelled.cancel();
+        let e = run(&json!({"Snapshot": {"SchemaVersion": 1}}), &cancelled).expect_err("cancelled");
+        assert_eq!(e.code, ErrorCode::Cancelled);
+    }
 }
