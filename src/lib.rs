@@ -19,6 +19,7 @@ pub mod render;
 pub mod request;
 pub mod rules;
 pub mod snapshot;
+pub mod text;
 
 mod ffi;
 

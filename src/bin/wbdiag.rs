@@ -30,6 +30,12 @@ struct PrerequisitesArgs {
     /// Snapshot JSON written by Get-WritebackEnvironment | ConvertTo-Json -Depth 20.
     #[arg(long, value_name = "FILE")]
     snapshot: String,
+    /// Probe each PDC emulator on the AD ports from this machine (run on the Connect server).
+    #[arg(long)]
+    probe_pdc: bool,
+    /// Deadline of each live probe, in milliseconds.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    timeout_ms: Option<u64>,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -109,7 +115,13 @@ fn main() -> ExitCode {
     };
     let (name, options, as_json) = match &cli.command {
         Cmd::Connectivity(a) => ("connectivity", a.options(), a.json),
-        Cmd::Prerequisites(a) => ("prerequisites", json!({"SnapshotPath": a.snapshot}), a.json),
+        Cmd::Prerequisites(a) => {
+            let mut o = json!({"SnapshotPath": a.snapshot, "ProbePdc": a.probe_pdc});
+            if let Some(t) = a.timeout_ms {
+                o["TimeoutMs"] = json!(t);
+            }
+            ("prerequisites", o, a.json)
+        }
     };
     let text = json!({"Command": name, "Options": options}).to_string();
     let result = request::parse(&text).and_then(|req| engine::run(&req, &Control::new()));

@@ -4,6 +4,10 @@
 //! - `SnapshotPath`: a snapshot file (at most 64 MiB; UTF-8 with or without BOM, or
 //!   UTF-16 with BOM as Windows PowerShell 5.1's `Out-File` writes it);
 //! - `Snapshot`: the snapshot object inline.
+//!
+//! `ProbePdc: true` (a live run on the Connect server) probes each PDC emulator on the AD
+//! ports with the engine's TCP probe when the snapshot has no `Live` section;
+//! `TimeoutMs` bounds each attempt (default 3000).
 
 use std::path::Path;
 
@@ -24,12 +28,24 @@ pub struct Options {
     pub snapshot_path: Option<String>,
     /// The snapshot object itself.
     pub snapshot: Option<Value>,
+    /// Probe the PDC emulators from this machine (live runs only).
+    #[serde(default)]
+    pub probe_pdc: bool,
+    /// Deadline of each live probe, in milliseconds.
+    pub timeout_ms: Option<u64>,
+}
+
+/// Default deadline of each live PDC probe.
+const DEFAULT_PROBE_MS: u64 = 3_000;
+
+fn options_of(options: &Value) -> Result<Options, WbdError> {
+    serde_json::from_value(options.clone())
+        .map_err(|e| WbdError::invalid(format!("prerequisites options: {e}")))
 }
 
 /// Reads the snapshot the options name.
 pub fn load(options: &Value) -> Result<Snapshot, WbdError> {
-    let opts: Options = serde_json::from_value(options.clone())
-        .map_err(|e| WbdError::invalid(format!("prerequisites options: {e}")))?;
+    let opts = options_of(options)?;
     match (opts.snapshot_path, opts.snapshot) {
         (Some(_), Some(_)) => Err(WbdError::invalid(
             "prerequisites options: give either SnapshotPath or Snapshot, not both",
@@ -50,7 +66,19 @@ pub fn load(options: &Value) -> Result<Snapshot, WbdError> {
 /// Runs every prerequisite rule on the snapshot named by `options`.
 pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdError> {
     control.set_progress(0, "Reading the environment snapshot");
-    let snap = load(options)?;
+    let opts = options_of(options)?;
+    let stage = match opts.timeout_ms.unwrap_or(DEFAULT_PROBE_MS) {
+        ms @ 1..=600_000 => std::time::Duration::from_millis(ms),
+        ms => {
+            return Err(WbdError::invalid(format!(
+                "TimeoutMs {ms} is outside 1..=600000"
+            )))
+        }
+    };
+    let mut snap = load(options)?;
+    if opts.probe_pdc && snap.live.is_none() {
+        snap.live = Some(crate::checks::pdc_probe::probe(&snap, stage, control)?);
+    }
     let ctx = Ctx::new(&snap);
     let mut results = Vec::new();
     for (i, (area, evaluate)) in AREAS.iter().enumerate() {

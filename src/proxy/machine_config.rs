@@ -46,11 +46,7 @@ impl MachineProxy {
         }
         let bytes = std::fs::read(path)
             .map_err(|e| WbdError::invalid(format!("cannot read machine.config '{shown}': {e}")))?;
-        let text = decode(&bytes).ok_or_else(|| {
-            WbdError::invalid(format!(
-                "machine.config '{shown}' is neither UTF-8 nor UTF-16 text"
-            ))
-        })?;
+        let text = crate::text::decode_text(&bytes, &format!("machine.config '{shown}'"))?;
         Self::parse(&text, &shown)
     }
 
@@ -157,33 +153,6 @@ fn bool_attr(
     }
 }
 
-/// Decodes UTF-8 (with or without BOM) or UTF-16 with a BOM.
-fn decode(bytes: &[u8]) -> Option<String> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8(rest.to_vec()).ok();
-    }
-    let utf16 = |rest: &[u8], le: bool| {
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .map(|c| {
-                if le {
-                    u16::from_le_bytes([c[0], c[1]])
-                } else {
-                    u16::from_be_bytes([c[0], c[1]])
-                }
-            })
-            .collect();
-        String::from_utf16(&units).ok()
-    };
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, true);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, false);
-    }
-    String::from_utf8(bytes.to_vec()).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,15 +215,5 @@ mod tests {
             let e = MachineProxy::parse(bad, "mc").expect_err(bad);
             assert!(e.message.contains("machine.config 'mc'"), "{}", e.message);
         }
-    }
-
-    #[test]
-    fn decodes_boms() {
-        assert_eq!(decode(b"\xEF\xBB\xBF<a/>").as_deref(), Some("<a/>"));
-        assert_eq!(
-            decode(&[0xFF, 0xFE, b'<', 0, b'a', 0, b'/', 0, b'>', 0]).as_deref(),
-            Some("<a/>")
-        );
-        assert!(decode(&[0xC3, 0x28]).is_none());
     }
 }

@@ -42,7 +42,7 @@ pub fn read_file(path: &Path) -> Result<Value, WbdError> {
     if bytes.len() as u64 > MAX_SNAPSHOT_BYTES {
         return Err(too_large(&shown, bytes.len() as u64));
     }
-    let text = decode_text(&bytes, &shown)?;
+    let text = crate::text::decode_text(&bytes, &format!("snapshot '{shown}'"))?;
     drop(bytes);
     parse_json(&text, &format!("snapshot '{shown}'"))
 }
@@ -51,44 +51,6 @@ fn too_large(shown: &str, len: u64) -> WbdError {
     WbdError::invalid(format!(
         "snapshot '{shown}' is {len} bytes or more; the limit is {MAX_SNAPSHOT_BYTES} bytes (64 MiB)"
     ))
-}
-
-/// Turns file bytes into text: UTF-8 (a BOM is dropped), or UTF-16 LE/BE with a BOM.
-pub fn decode_text(bytes: &[u8], shown: &str) -> Result<String, WbdError> {
-    let utf16 = |body: &[u8], le: bool| -> Result<String, WbdError> {
-        if !body.len().is_multiple_of(2) {
-            return Err(WbdError::invalid(format!(
-                "snapshot '{shown}' starts with a UTF-16 byte order mark but has an odd number of bytes"
-            )));
-        }
-        let units: Vec<u16> = body
-            .chunks_exact(2)
-            .map(|c| {
-                if le {
-                    u16::from_le_bytes([c[0], c[1]])
-                } else {
-                    u16::from_be_bytes([c[0], c[1]])
-                }
-            })
-            .collect();
-        String::from_utf16(&units)
-            .map_err(|_| WbdError::invalid(format!("snapshot '{shown}' is not valid UTF-16 text")))
-    };
-    match bytes {
-        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest, shown),
-        [0xFF, 0xFE, rest @ ..] => utf16(rest, true),
-        [0xFE, 0xFF, rest @ ..] => utf16(rest, false),
-        _ => utf8(bytes, shown),
-    }
-}
-
-fn utf8(bytes: &[u8], shown: &str) -> Result<String, WbdError> {
-    std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
-        WbdError::invalid(format!(
-            "snapshot '{shown}' is not UTF-8 text (invalid byte at offset {}); save it with Out-File -Encoding utf8 or Set-Content -Encoding UTF8",
-            e.valid_up_to()
-        ))
-    })
 }
 
 /// Parses JSON text with the value cap; syntax errors are `InvalidJson`.
@@ -214,28 +176,6 @@ impl<'de> Visitor<'de> for Seed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_encoding_gives_the_same_text() {
-        let text = "{\"ComputerName\": \"SYNC01 – ü\"}";
-        let mut le = vec![0xFF, 0xFE];
-        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-        let mut be = vec![0xFE, 0xFF];
-        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
-        let mut bom8 = vec![0xEF, 0xBB, 0xBF];
-        bom8.extend(text.as_bytes());
-        for bytes in [text.as_bytes().to_vec(), bom8, le, be] {
-            assert_eq!(decode_text(&bytes, "t").expect("decodes"), text);
-        }
-    }
-
-    #[test]
-    fn bad_text_is_named() {
-        let e = decode_text(&[b'{', 0xC3, 0x28], "f.json").expect_err("bad utf-8");
-        assert!(e.message.contains("not UTF-8"), "{}", e.message);
-        let e = decode_text(&[0xFF, 0xFE, b'{'], "f.json").expect_err("odd utf-16");
-        assert!(e.message.contains("odd number"), "{}", e.message);
-    }
 
     #[test]
     fn json_errors_are_classified() {
