@@ -17,6 +17,7 @@ pub fn run(request: &Request, control: &Control) -> Result<Report, WbdError> {
     let results = match request.command {
         Command::Connectivity => checks::connectivity::run(&request.options, control)?,
         Command::Prerequisites => checks::prerequisites::run(&request.options, control)?,
+        Command::Events => checks::events::run(&request.options, control)?,
         #[cfg(debug_assertions)]
         Command::SelfTestPanic => panic!("self-test panic requested"),
     };

@@ -12,6 +12,7 @@ pub mod control;
 pub mod endpoints;
 pub mod engine;
 pub mod error;
+pub mod events;
 pub mod jobs;
 pub mod probe;
 pub mod proxy;

@@ -15,6 +15,8 @@ pub enum Command {
     Connectivity,
     /// Prerequisite rules evaluated on an environment snapshot.
     Prerequisites,
+    /// Causes and health signals from the Application event log.
+    Events,
     /// Debug builds only: panics, so tests can prove the C ABI contains panics.
     #[cfg(debug_assertions)]
     SelfTestPanic,
@@ -26,6 +28,7 @@ impl Command {
         match self {
             Command::Connectivity => "connectivity",
             Command::Prerequisites => "prerequisites",
+            Command::Events => "events",
             #[cfg(debug_assertions)]
             Command::SelfTestPanic => "selftest-panic",
         }
@@ -82,12 +85,15 @@ pub fn parse(text: &str) -> Result<Request, WbdError> {
     let command = match name.to_ascii_lowercase().as_str() {
         "connectivity" => Command::Connectivity,
         "prerequisites" => Command::Prerequisites,
+        "events" => Command::Events,
         #[cfg(debug_assertions)]
         "selftest-panic" => Command::SelfTestPanic,
         _ => {
             return Err(WbdError::new(
                 ErrorCode::UnknownCommand,
-                format!("unknown command '{name}'; known commands: connectivity, prerequisites"),
+                format!(
+                    "unknown command '{name}'; known commands: connectivity, prerequisites, events"
+                ),
             ))
         }
     };

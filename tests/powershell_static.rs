@@ -475,7 +475,9 @@ fn public_function_problems(function: &Function) -> Vec<String> {
         }
         _ => problems.push("name is not Verb-Noun".into()),
     }
-    // -Quiet returns one [bool] per invocation and says so in its own parameter set.
+    // -Quiet returns one [bool] per invocation and says so: in its own parameter set
+    // ([OutputType([bool], ParameterSetName = 'Quiet')], Test-Connection style) or, when the
+    // switch combines with every parameter set, without a set name.
     if function
         .parameters
         .iter()
@@ -483,12 +485,14 @@ fn public_function_problems(function: &Function) -> Vec<String> {
     {
         let declared = function.attributes.iter().any(|(n, text)| {
             n.eq_ignore_ascii_case("OutputType")
-                && text.contains("'Quiet'")
                 && (text.contains("bool") || text.contains("Boolean"))
+                && (text.contains("'Quiet'") || !text.contains("ParameterSetName"))
         });
         if !declared {
-            problems
-                .push("has -Quiet but no [OutputType(bool, ParameterSetName = 'Quiet')]".into());
+            problems.push(
+                "has -Quiet but no [OutputType([bool])] (with ParameterSetName = 'Quiet' when -Quiet is its own set)"
+                    .into(),
+            );
         }
     }
     problems
@@ -785,6 +789,447 @@ fn csharp5_problems(src: &str) -> Vec<String> {
     problems
 }
 
+// ---------------------------------------------------------------------------------------
+// Redaction: the collector's secret list, its use, and the fixtures
+// ---------------------------------------------------------------------------------------
+
+const COLLECTOR: &str = "powershell/WritebackDiagnostics/Public/Get-WritebackEnvironment.ps1";
+const REDACTION: &str = "powershell/WritebackDiagnostics/Private/Remove-WbdSecret.ps1";
+const REDACTOR: &str = "Remove-WbdSecret";
+const SNAPSHOT_SCHEMA: &str = "schema/writeback-environment.schema.json";
+const PREREQUISITE_FIXTURES: &str = "tests/fixtures/prerequisites";
+
+/// Property names that hold secrets in the objects the collector passes through (Graph,
+/// ADSync, Get-MgContext, AD): each must be matched by the redaction list.
+const SECRET_NAMES: &[&str] = &[
+    "Password",
+    "password",
+    "AdminPassword",
+    "forest-login-password",
+    "unicodePwd",
+    "userPassword",
+    "Passphrase",
+    "ClientSecret",
+    "client_secret",
+    "SharedSecret",
+    "secretText",
+    "Token",
+    "AccessToken",
+    "access_token",
+    "RefreshToken",
+    "refresh_token",
+    "id_token",
+    "SasToken",
+    "Credential",
+    "Credentials",
+    "PSCredential",
+    "ConnectionString",
+    "connection_string",
+    "PrivateKey",
+    "private_key",
+    "KeyMaterial",
+    "ApiKey",
+    "AccessKey",
+    "SharedAccessKey",
+    "AccountKey",
+    "ClientKey",
+    "Authorization",
+    "Cookie",
+];
+
+/// Property names of facts the rules read (besides every property the snapshot schema
+/// names): none may be matched by the redaction list, or redaction would erase them.
+const FACT_NAMES: &[&str] = &[
+    "MinPasswordAge",
+    "MaxPasswordAge",
+    "PasswordHistoryCount",
+    "MinPasswordLength",
+    "ComplexityEnabled",
+    "passwordSyncEnabled",
+    "passwordWritebackEnabled",
+    "userForcePasswordChangeOnLogonEnabled",
+    "PasswordResetConfiguration",
+    "PasswordNeverExpires",
+    "PasswordLastSet",
+    "pwdLastSet",
+    "AuthorizationPolicy",
+    "allowedToUseSSPR",
+    "SchUseStrongCrypto",
+    "SystemDefaultTlsVersions",
+    "SubscribedSkus",
+    "ConnectivityParameters",
+    "Parameters",
+    "Name",
+    "Value",
+    "InputType",
+    "DataType",
+    "UserName",
+    "forest-login-user",
+    "forest-login-domain",
+    "DomainSID",
+    "GroupSids",
+    "onPremisesSecurityIdentifier",
+    "KeyVersionNumber",
+    "PublicKey",
+];
+
+/// Values a redacted property may keep: nothing.
+fn is_empty_value(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Null => true,
+        serde_json::Value::String(s) => s.is_empty(),
+        serde_json::Value::Array(a) => a.iter().all(is_empty_value),
+        serde_json::Value::Object(o) => o.values().all(is_empty_value),
+        _ => false,
+    }
+}
+
+/// The string literals of the value assigned to `variable` (for example
+/// `$script:WbdSecretPropertyPatterns = @('a', 'b')`), or None when the file does not assign it.
+fn strings_assigned_to(src: &str, variable: &str) -> Option<Vec<String>> {
+    let tree = parse(src);
+    let assignment = descendants(tree.root_node())
+        .into_iter()
+        .filter(|n| n.kind() == "assignment_expression")
+        .find(|n| {
+            first_child_of_kind(*n, "left_assignment_expression")
+                .is_some_and(|l| text_of(l, src).trim().eq_ignore_ascii_case(variable))
+        })?;
+    let value = first_child_of_kind(assignment, "pipeline")?;
+    Some(
+        descendants(value)
+            .into_iter()
+            .filter(|n| n.kind() == "string_literal")
+            .map(|n| unquote(text_of(n, src)))
+            .collect(),
+    )
+}
+
+/// The redaction rules, read from Remove-WbdSecret.ps1 itself so that the PowerShell file
+/// stays the single list.
+struct Redaction {
+    names: Vec<regex::Regex>,
+    types: regex::Regex,
+    text: regex::Regex,
+}
+
+fn case_insensitive(pattern: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| format!("pattern {pattern:?} is not valid in both .NET and Rust: {e}"))
+}
+
+impl Redaction {
+    fn parse(src: &str) -> Result<Redaction, Vec<String>> {
+        let mut problems = Vec::new();
+        let mut one = |variable: &str| -> Vec<String> {
+            match strings_assigned_to(src, variable) {
+                Some(list) if !list.is_empty() => list,
+                _ => {
+                    problems.push(format!("{REDACTION} does not assign {variable}"));
+                    Vec::new()
+                }
+            }
+        };
+        let names = one("$script:WbdSecretPropertyPatterns");
+        let types = one("$script:WbdSecretTypePattern");
+        let text = one("$script:WbdSecretTextPattern");
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let compiled: Vec<Result<regex::Regex, String>> =
+            names.iter().map(|p| case_insensitive(p)).collect();
+        let types = case_insensitive(&types[0]);
+        let text = case_insensitive(&text[0]);
+        let errors: Vec<String> = compiled
+            .iter()
+            .chain([&types, &text])
+            .filter_map(|r| r.as_ref().err().cloned())
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Redaction {
+            names: compiled.into_iter().filter_map(Result::ok).collect(),
+            types: types.map_err(|e| vec![e])?,
+            text: text.map_err(|e| vec![e])?,
+        })
+    }
+
+    fn is_secret_name(&self, name: &str) -> bool {
+        self.names.iter().any(|r| r.is_match(name))
+    }
+
+    /// An object whose Name names a secret, or whose type says it holds one (a Name/Value
+    /// pair such as an ADSync connectivity parameter).
+    fn is_secret_pair(&self, object: &serde_json::Map<String, serde_json::Value>) -> bool {
+        object.iter().any(|(k, v)| {
+            let text = v.as_str().unwrap_or_default();
+            match k.to_ascii_lowercase().as_str() {
+                "name" | "key" => self.is_secret_name(text),
+                "inputtype" | "datatype" | "type" | "parametertype" => self.types.is_match(text),
+                "encrypted" | "isencrypted" | "issecret" => {
+                    v.as_bool() == Some(true) || text.eq_ignore_ascii_case("true") || text == "1"
+                }
+                _ => false,
+            }
+        })
+    }
+}
+
+/// Secret names the list misses, and fact names it would erase.
+fn secret_list_problems(redaction: &Redaction, facts: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for name in SECRET_NAMES {
+        if !redaction.is_secret_name(name) {
+            problems.push(format!(
+                "no redaction pattern matches the secret name {name:?}"
+            ));
+        }
+    }
+    for name in facts {
+        if let Some(r) = redaction.names.iter().find(|r| r.is_match(name)) {
+            problems.push(format!(
+                "redaction pattern {:?} matches {name:?}, a fact the rules read",
+                r.as_str()
+            ));
+        }
+    }
+    problems
+}
+
+/// Every property name the snapshot schema lists (what the engine reads).
+fn schema_property_names(schema: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(properties)) = map.get("properties") {
+                out.extend(properties.keys().cloned());
+            }
+            for v in map.values() {
+                schema_property_names(v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                schema_property_names(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Secrets left in a JSON document: a secret-named property with a value, a secret
+/// Name/Value pair with a value, or a token anywhere.
+fn unredacted_secrets(redaction: &Redaction, value: &serde_json::Value, path: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    match value {
+        serde_json::Value::Object(map) => {
+            let pair = redaction.is_secret_pair(map);
+            for (k, v) in map {
+                let child = format!("{path}.{k}");
+                let value_key =
+                    ["value", "values", "defaultvalue"].contains(&k.to_ascii_lowercase().as_str());
+                if (redaction.is_secret_name(k) || (pair && value_key)) && !is_empty_value(v) {
+                    problems.push(format!("{child} holds a secret"));
+                } else {
+                    problems.extend(unredacted_secrets(redaction, v, &child));
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                problems.extend(unredacted_secrets(redaction, v, &format!("{path}[{i}]")));
+            }
+        }
+        serde_json::Value::String(s) if redaction.text.is_match(s) => {
+            problems.push(format!("{path} holds a token"));
+        }
+        _ => {}
+    }
+    problems
+}
+
+/// A fixture file as JSON: UTF-8 (BOM optional) or UTF-16 with a BOM, as the engine reads
+/// snapshots. None for files that are not JSON (the malformed-input fixtures).
+fn fixture_json(bytes: &[u8]) -> Option<serde_json::Value> {
+    let utf16 = |body: &[u8], le: bool| -> Option<String> {
+        let units: Vec<u16> = body
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16(&units).ok()
+    };
+    let text = match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).ok()?,
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, true)?,
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, false)?,
+        _ => String::from_utf8(bytes.to_vec()).ok()?,
+    };
+    serde_json::from_str(&text).ok()
+}
+
+/// How `function` writes its result. The only value it may write is a variable whose every
+/// assignment is the output of `redactor`, and that variable must be its last statement.
+/// Other statements may only assign, call Write-Verbose/Progress/Debug/Warning/Information,
+/// or call a method on the returned variable.
+fn redaction_routing_problems(src: &str, function: &str, redactor: &str) -> Vec<String> {
+    const QUIET_COMMANDS: &[&str] = &[
+        "Write-Verbose",
+        "Write-Progress",
+        "Write-Debug",
+        "Write-Warning",
+        "Write-Information",
+        "Out-Null",
+    ];
+    let tree = parse(src);
+    let Some(f) = descendants(tree.root_node()).into_iter().find(|n| {
+        n.kind() == "function_statement"
+            && first_child_of_kind(*n, "function_name")
+                .is_some_and(|name| text_of(name, src).eq_ignore_ascii_case(function))
+    }) else {
+        return vec![format!("function {function} was not found")];
+    };
+    let Some(body) = first_child_of_kind(f, "script_block") else {
+        return vec![format!("function {function} has no body")];
+    };
+
+    // Statements of the function itself. Statements inside a script block literal ({ ... }
+    // passed to a command), a nested function, an expression (@(...), $(...), a hashtable,
+    // a command argument) or the right side of an assignment do not write the function's
+    // output.
+    const NOT_OUTPUT: &[&str] = &[
+        "script_block_expression",
+        "function_statement",
+        "array_expression",
+        "sub_expression",
+        "parenthesized_expression",
+        "hash_literal_expression",
+        "command",
+        "assignment_expression",
+    ];
+    let own = |n: Node<'_>| {
+        let mut up = n.parent();
+        while let Some(p) = up {
+            if p.id() == body.id() {
+                return true;
+            }
+            if NOT_OUTPUT.contains(&p.kind()) {
+                return false;
+            }
+            up = p.parent();
+        }
+        false
+    };
+    let first_command = |pipeline: Node<'_>| -> Option<String> {
+        let chain = first_child_of_kind(pipeline, "pipeline_chain")?;
+        let command = first_child_of_kind(chain, "command")?;
+        let name = first_child_of_kind(command, "command_name")?;
+        Some(text_of(name, src).trim().to_string())
+    };
+    let last_command = |pipeline: Node<'_>| -> Option<String> {
+        let commands: Vec<Node<'_>> = descendants(pipeline)
+            .into_iter()
+            .filter(|n| n.kind() == "command")
+            .collect();
+        let name = first_child_of_kind(*commands.last()?, "command_name")?;
+        Some(text_of(name, src).trim().to_string())
+    };
+
+    let mut problems = Vec::new();
+    let mut assignments: Vec<(String, Option<String>, usize)> = Vec::new();
+    let mut outputs: Vec<(String, usize)> = Vec::new();
+    let all = descendants(body);
+    for n in all.iter().copied().filter(|n| own(*n)) {
+        let statement = match n.kind() {
+            "pipeline" if n.parent().is_some_and(|p| p.kind() == "statement_list") => n,
+            "flow_control_statement" => {
+                let keyword = text_of(n, src).trim_start().to_ascii_lowercase();
+                if keyword.starts_with("return") {
+                    if let Some(p) = first_child_of_kind(n, "pipeline") {
+                        outputs.push((text_of(p, src).trim().to_string(), line_of(n)));
+                    }
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if let Some(assignment) = first_child_of_kind(statement, "assignment_expression") {
+            let left = first_child_of_kind(assignment, "left_assignment_expression")
+                .map(|l| text_of(l, src).trim().to_string())
+                .unwrap_or_default();
+            let right = first_child_of_kind(assignment, "pipeline").and_then(first_command);
+            assignments.push((left, right, line_of(statement)));
+            continue;
+        }
+        let text = text_of(statement, src).trim().to_string();
+        if let Some(command) = first_command(statement) {
+            let quiet = |c: &str| QUIET_COMMANDS.iter().any(|q| q.eq_ignore_ascii_case(c));
+            if quiet(&command) || last_command(statement).is_some_and(|c| quiet(&c)) {
+                continue;
+            }
+        }
+        if text.to_ascii_lowercase().starts_with("[void]") {
+            continue;
+        }
+        outputs.push((text, line_of(statement)));
+    }
+
+    let last_statement = first_child_of_kind(body, "script_block_body")
+        .and_then(|b| first_child_of_kind(b, "statement_list"))
+        .and_then(|l| {
+            let mut cursor = l.walk();
+            let named: Vec<Node<'_>> = l.named_children(&mut cursor).collect();
+            named.last().copied()
+        });
+    let returned = last_statement
+        .map(|s| text_of(s, src).trim().to_string())
+        .filter(|t| t.starts_with('$') && t[1..].chars().all(|c| c.is_alphanumeric() || c == '_'));
+    let Some(returned) = returned else {
+        return vec![format!(
+            "the last statement of {function} must be the variable it returns (assigned from {redactor})"
+        )];
+    };
+    for (text, line) in &outputs {
+        let method_on_returned = text.len() > returned.len()
+            && text[..returned.len()].eq_ignore_ascii_case(&returned)
+            && text[returned.len()..].starts_with('.')
+            && text.ends_with(')');
+        if text.eq_ignore_ascii_case(&returned) || method_on_returned {
+            continue;
+        }
+        problems.push(format!(
+            "line {line}: `{}` writes output that does not go through {redactor}",
+            text.lines().next().unwrap_or_default()
+        ));
+    }
+    let to_returned: Vec<&(String, Option<String>, usize)> = assignments
+        .iter()
+        .filter(|(left, _, _)| left.eq_ignore_ascii_case(&returned))
+        .collect();
+    if to_returned.is_empty() {
+        problems.push(format!("{returned} is never assigned from {redactor}"));
+    }
+    for (_, right, line) in to_returned {
+        if !right
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case(redactor))
+        {
+            problems.push(format!(
+                "line {line}: {returned} is assigned from {}, not from {redactor}",
+                right.as_deref().unwrap_or("an expression")
+            ));
+        }
+    }
+    problems
+}
+
 fn report(problems: &[(String, Vec<String>)]) -> String {
     problems
         .iter()
@@ -925,6 +1370,178 @@ fn csharp_shim_is_csharp5() {
         "C# 6+ syntax in the shim",
         vec![(SHIM.to_string(), csharp5_problems(&src))],
     );
+}
+
+fn redaction() -> Redaction {
+    Redaction::parse(&read(REDACTION))
+        .unwrap_or_else(|p| panic!("{REDACTION}:\n  {}", p.join("\n  ")))
+}
+
+#[test]
+fn collector_returns_its_snapshot_through_the_redaction() {
+    assert!(
+        functions(&read(REDACTION))
+            .iter()
+            .any(|f| f.top_level && f.name == REDACTOR),
+        "{REDACTION} does not define {REDACTOR}"
+    );
+    assert_clean(
+        "redaction",
+        vec![(
+            COLLECTOR.to_string(),
+            redaction_routing_problems(&read(COLLECTOR), "Get-WritebackEnvironment", REDACTOR),
+        )],
+    );
+}
+
+#[test]
+fn redaction_list_covers_secrets_and_spares_facts() {
+    let mut facts: BTreeSet<String> = FACT_NAMES.iter().map(|s| (*s).to_string()).collect();
+    if repo().join(SNAPSHOT_SCHEMA).is_file() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&read(SNAPSHOT_SCHEMA)).expect("the snapshot schema is JSON");
+        let before = facts.len();
+        schema_property_names(&schema, &mut facts);
+        assert!(
+            facts.len() > before,
+            "no property names found in {SNAPSHOT_SCHEMA}"
+        );
+    } else {
+        eprintln!("note: {SNAPSHOT_SCHEMA} does not exist; checking the fixed fact names only");
+    }
+    let facts: Vec<String> = facts.into_iter().collect();
+    assert_clean(
+        "redaction list",
+        vec![(
+            REDACTION.to_string(),
+            secret_list_problems(&redaction(), &facts),
+        )],
+    );
+}
+
+#[test]
+fn prerequisite_fixtures_hold_no_secrets() {
+    let dir = repo().join(PREREQUISITE_FIXTURES);
+    if !dir.is_dir() {
+        eprintln!("skipped: {PREREQUISITE_FIXTURES} does not exist yet");
+        return;
+    }
+    let redaction = redaction();
+    let mut files = Vec::new();
+    collect_files(&dir, &["json"], &mut files);
+    // The collector's own fixture (tests/pester/fixtures) is held to the same rule.
+    collect_files(&repo().join("tests/pester/fixtures"), &["json"], &mut files);
+    files.sort();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for file in &files {
+        let shown = file
+            .strip_prefix(repo())
+            .unwrap_or(file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = fs::read(file).expect("read fixture");
+        // Fixtures that are not JSON on purpose (truncated, junk) hold no properties.
+        let Some(json) = fixture_json(&bytes) else {
+            continue;
+        };
+        checked += 1;
+        problems.push((shown, unredacted_secrets(&redaction, &json, "$")));
+    }
+    assert!(
+        checked > 0 || files.is_empty(),
+        "no fixture in {PREREQUISITE_FIXTURES} could be read as JSON"
+    );
+    assert_clean("secrets in fixtures", problems);
+}
+
+/// What Get-WritebackEnvironment writes for the mocked healthy server of
+/// tests/pester/Prerequisites.Tests.ps1, which compares it with the real collector's output on
+/// the Windows runner.
+const COLLECTOR_FIXTURE: &str = "tests/pester/fixtures/collector-healthy.json";
+
+/// Runs `wbdiag prerequisites --snapshot <path> --json` and returns the exit code and report.
+fn evaluate_snapshot(path: &Path) -> (Option<i32>, serde_json::Value) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_wbdiag"))
+        .args(["prerequisites", "--snapshot"])
+        .arg(path)
+        .arg("--json")
+        .output()
+        .expect("run wbdiag");
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "wbdiag wrote no report ({e}); stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code(), report)
+}
+
+fn result_with<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["Results"]
+        .as_array()
+        .and_then(|results| results.iter().find(|r| r["Id"] == id))
+        .unwrap_or_else(|| panic!("no {id} result"))
+}
+
+#[test]
+fn engine_reads_what_the_collector_writes() {
+    let path = repo().join(COLLECTOR_FIXTURE);
+    let (code, report) = evaluate_snapshot(&path);
+    let broken: Vec<String> = report["Results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["Status"] == "Fail" || r["Status"] == "Error")
+        .map(|r| format!("{} {}: {}", r["Id"], r["Target"], r["Message"]))
+        .collect();
+    assert!(broken.is_empty(), "{broken:#?}");
+    assert_eq!(code, Some(0));
+    // Every section was read: nothing is Skipped for want of a fact, and the saved snapshot
+    // leaves only the PDC probe (and the two tenant switches without a Graph source) open.
+    let skipped: Vec<&serde_json::Value> = report["Results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["Status"] == "Skipped")
+        .collect();
+    for r in &skipped {
+        let outcome = r["Evidence"]["Outcome"].as_str().unwrap_or_default();
+        assert!(
+            outcome != "NotCollected" && outcome != "SectionUnavailable",
+            "{} was skipped: {}",
+            r["Id"],
+            r["Message"]
+        );
+    }
+    assert_eq!(
+        result_with(&report, "PRE-PDC-REACHABLE")["Evidence"]["Outcome"],
+        "SavedSnapshot"
+    );
+    assert_eq!(
+        result_with(&report, "PRE-PREFERRED-DC")["Evidence"]["Outcome"],
+        "PreferredWritable"
+    );
+
+    // A live run (Test-WritebackPrerequisite without -Path) adds the probes of
+    // Get-WbdLiveSection, with the engine's TCP outcome tokens.
+    let mut snapshot: serde_json::Value =
+        serde_json::from_str(&read(COLLECTOR_FIXTURE)).expect("fixture is JSON");
+    let probes: Vec<serde_json::Value> = [88, 135, 389, 445]
+        .iter()
+        .map(|port| {
+            serde_json::json!({"Host": "DC01.contoso.com", "Port": port, "Outcome": "Connected",
+                "Address": format!("10.0.0.10:{port}"), "Message": null})
+        })
+        .collect();
+    snapshot["Live"] =
+        serde_json::json!({"ProbedAt": "2026-11-25T09:30:05.0000000Z", "TcpProbes": probes});
+    let live = std::env::temp_dir().join(format!("wbd-collector-live-{}.json", std::process::id()));
+    fs::write(&live, serde_json::to_vec(&snapshot).expect("serialize")).expect("write");
+    let (code, report) = evaluate_snapshot(&live);
+    let _ = fs::remove_file(&live);
+    assert_eq!(code, Some(0));
+    assert_eq!(result_with(&report, "PRE-PDC-REACHABLE")["Status"], "Pass");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1070,6 +1687,28 @@ fn rejects_missing_attributes_and_unapproved_verbs() {
     assert!(public_function_problems(&only_function(&quiet))
         .iter()
         .any(|p| p.contains("-Quiet")));
+    let wrong_set = quiet.replace(
+        "[OutputType('Widget')]",
+        "[OutputType('Widget')]\n    [OutputType([bool], ParameterSetName = 'Default')]",
+    );
+    assert!(public_function_problems(&only_function(&wrong_set))
+        .iter()
+        .any(|p| p.contains("-Quiet")));
+    for declared in [
+        "[OutputType([bool], ParameterSetName = 'Quiet')]",
+        "[OutputType([bool])]",
+    ] {
+        let ok = quiet.replace(
+            "[OutputType('Widget')]",
+            &format!("[OutputType('Widget')]\n    {declared}"),
+        );
+        assert!(
+            !public_function_problems(&only_function(&ok))
+                .iter()
+                .any(|p| p.contains("-Quiet")),
+            "{declared}"
+        );
+    }
 }
 
 #[test]
@@ -1201,4 +1840,207 @@ fn rejects_csharp6_syntax() {
     // Text inside comments and strings is not code.
     let plain = "// uses $\"x\" and ?. in a comment\nclass C { string S = \"a ?. b => c\"; char Q = '\"'; }\n";
     assert_eq!(csharp5_problems(plain), Vec::<String>::new());
+}
+
+const GOOD_COLLECTOR: &str = r#"
+function Get-Thing {
+    [CmdletBinding()]
+    param ()
+
+    Write-Progress -Activity 'a' -Status 'b'
+    $snapshot = [ordered]@{ A = Get-Section; B = @(Get-Other) }
+    if ($snapshot.Count -gt 0) {
+        Write-Verbose -Message ('{0} sections' -f $snapshot.Count)
+    }
+    try {
+        $snapshot['C'] = Get-Other | Where-Object -FilterScript { $_ }
+        $keys = @($snapshot.Keys | ForEach-Object -Process { $_ })
+        $result = Remove-WbdSecret -InputObject $snapshot
+    } finally {
+        Write-Progress -Activity 'a' -Completed
+    }
+    $result.PSObject.TypeNames.Insert(0, 'X')
+    $result
+}
+"#;
+
+fn routing(src: &str) -> Vec<String> {
+    redaction_routing_problems(src, "Get-Thing", REDACTOR)
+}
+
+#[test]
+fn accepts_a_collector_that_returns_redacted_data() {
+    assert_eq!(routing(GOOD_COLLECTOR), Vec::<String>::new());
+}
+
+#[test]
+fn rejects_collectors_that_bypass_the_redaction() {
+    let cases = [
+        // Returns the snapshot itself.
+        (
+            GOOD_COLLECTOR.replace("    $result\n}", "    $snapshot\n}"),
+            "not from Remove-WbdSecret",
+        ),
+        // The returned variable does not come from the redaction.
+        (
+            GOOD_COLLECTOR.replace("Remove-WbdSecret -InputObject $snapshot", "Get-Other"),
+            "not from Remove-WbdSecret",
+        ),
+        // A section leaks to the output on its own.
+        (
+            GOOD_COLLECTOR.replace(
+                "    Write-Progress -Activity 'a' -Status 'b'\n",
+                "    Write-Progress -Activity 'a' -Status 'b'\n    Get-Section\n",
+            ),
+            "`Get-Section` writes output",
+        ),
+        // An early return of the raw snapshot.
+        (
+            GOOD_COLLECTOR.replace(
+                "        Write-Verbose",
+                "        return $snapshot\n        Write-Verbose",
+            ),
+            "`$snapshot` writes output",
+        ),
+        // Write-Output instead of the variable.
+        (
+            GOOD_COLLECTOR.replace("    $result\n}", "    Write-Output -InputObject $result\n}"),
+            "last statement",
+        ),
+        // A method call on another variable may write output.
+        (
+            GOOD_COLLECTOR.replace("$result.PSObject", "$snapshot.PSObject"),
+            "writes output",
+        ),
+        (
+            GOOD_COLLECTOR.replace("Get-Thing", "Get-Other-Thing"),
+            "was not found",
+        ),
+    ];
+    for (src, needle) in cases {
+        let problems = routing(&src);
+        assert!(
+            problems.iter().any(|p| p.contains(needle)),
+            "{needle}: {problems:?}\n{src}"
+        );
+    }
+}
+
+const GOOD_REDACTION: &str = r#"
+$script:WbdSecretPropertyPatterns = @(
+    '(password|passwd|pwd)$'
+    'passphrase'
+    'secret'
+    'token'
+    'credential'
+    'connection[-_ ]?string'
+    'private[-_ ]?key'
+    'key[-_ ]?material'
+    '(api|access|account|client)[-_ ]?key$'
+    '^(authorization|cookie)$'
+)
+$script:WbdSecretTypePattern = '^(password|encryptedstring)$'
+$script:WbdSecretTextPattern = '(^|\s)eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.'
+"#;
+
+#[test]
+fn reads_the_redaction_rules_from_the_script() {
+    let r = Redaction::parse(GOOD_REDACTION).unwrap_or_else(|p| panic!("{p:?}"));
+    assert_eq!(r.names.len(), 10);
+    assert!(r.is_secret_name("ClientSecret") && !r.is_secret_name("MinPasswordAge"));
+    let facts: Vec<String> = FACT_NAMES.iter().map(|s| (*s).to_string()).collect();
+    assert_eq!(secret_list_problems(&r, &facts), Vec::<String>::new());
+
+    let missing = Redaction::parse("$script:WbdSecretPropertyPatterns = @('secret')\n")
+        .err()
+        .unwrap_or_default();
+    assert!(
+        missing.iter().any(|p| p.contains("WbdSecretTypePattern")),
+        "{missing:?}"
+    );
+    let invalid = GOOD_REDACTION.replace("'passphrase'", "'(?<=x)passphrase'");
+    assert!(
+        Redaction::parse(&invalid).is_err(),
+        "look-behind is not portable"
+    );
+}
+
+#[test]
+fn rejects_redaction_lists_that_miss_secrets_or_erase_facts() {
+    let r = Redaction::parse(&GOOD_REDACTION.replace("    'token'\n", "")).expect("parses");
+    let problems = secret_list_problems(&r, &[]);
+    assert!(
+        problems.iter().any(|p| p.contains("\"AccessToken\"")),
+        "{problems:?}"
+    );
+
+    let r = Redaction::parse(&GOOD_REDACTION.replace("'(password|passwd|pwd)$'", "'password'"))
+        .expect("parses");
+    let problems = secret_list_problems(&r, &["MinPasswordAge".to_string()]);
+    assert!(
+        problems.iter().any(|p| p.contains("\"MinPasswordAge\"")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn rejects_json_with_secrets() {
+    let r = Redaction::parse(GOOD_REDACTION).expect("parses");
+    let clean = serde_json::json!({
+        "Connect": {
+            "ConnectivityParameters": [
+                {"Name": "forest-login-user", "Value": "MSOL_1"},
+                {"Name": "password", "Value": null, "InputType": "encryptedString"}
+            ],
+            "PasswordPolicy": {"MinPasswordAge": "1.00:00:00", "PasswordHistoryCount": 24},
+            "ClientSecret": null,
+            "Tokens": []
+        }
+    });
+    assert_eq!(unredacted_secrets(&r, &clean, "$"), Vec::<String>::new());
+    let jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOi.eyJhdWQiOiJodHRwczovL2dyYXBo.c2lnbmF0dXJl";
+    for (dirty, needle) in [
+        (
+            serde_json::json!({"Tenant": {"accessToken": "abc"}}),
+            "$.Tenant.accessToken",
+        ),
+        (
+            serde_json::json!({"P": [{"Name": "Password", "Value": "P@ss"}]}),
+            "$.P[0].Value",
+        ),
+        (
+            serde_json::json!({"P": {"Name": "x", "InputType": "encryptedString", "Value": "c2VjcmV0"}}),
+            "$.P.Value",
+        ),
+        (
+            serde_json::json!({"Note": format!("Bearer {jwt}")}),
+            "$.Note holds a token",
+        ),
+        (
+            serde_json::json!({"Context": {"Credential": {"UserName": "a"}}}),
+            "$.Context.Credential",
+        ),
+    ] {
+        let problems = unredacted_secrets(&r, &dirty, "$");
+        assert!(
+            problems.iter().any(|p| p.contains(needle)),
+            "{needle}: {problems:?}"
+        );
+    }
+}
+
+#[test]
+fn reads_fixtures_in_every_snapshot_encoding() {
+    let text = "{\"a\": \"\u{fc}\"}";
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+    bom8.extend(text.as_bytes());
+    for bytes in [text.as_bytes().to_vec(), bom8, le] {
+        assert_eq!(
+            fixture_json(&bytes),
+            Some(serde_json::json!({"a": "\u{fc}"}))
+        );
+    }
+    assert_eq!(fixture_json(b"{\"a\": [1, 2"), None);
 }

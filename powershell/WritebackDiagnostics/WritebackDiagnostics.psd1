@@ -5,7 +5,7 @@
     Author               = 'WritebackDiagnostics contributors'
     CompanyName          = 'WritebackDiagnostics contributors'
     Copyright            = '(c) WritebackDiagnostics contributors. MIT License.'
-    Description          = 'Diagnoses why Microsoft Entra self-service password writeback does not work: network path (DNS, TCP, proxy, TLS, HTTP) from the Entra Connect server to the writeback endpoints, with one object per check.'
+    Description          = 'Diagnoses why Microsoft Entra self-service password writeback does not work: every prerequisite (licences, tenant and admin settings, Entra Connect version and configuration, TLS, .NET, PDC emulators, password policies) and the network path (DNS, TCP, proxy, TLS, HTTP) from the Entra Connect server to the writeback endpoints, with one object per check.'
 
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
@@ -17,7 +17,10 @@
 
     # One line per public function; tests/powershell_static.rs checks this list against Public/*.ps1.
     FunctionsToExport    = @(
+        'Get-WritebackEnvironment'
         'Test-WritebackConnectivity'
+        'Test-WritebackEventLog'
+        'Test-WritebackPrerequisite'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

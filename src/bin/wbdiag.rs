@@ -23,6 +23,44 @@ enum Cmd {
     Connectivity(ConnectivityArgs),
     /// Evaluate every writeback prerequisite against a saved environment snapshot.
     Prerequisites(PrerequisitesArgs),
+    /// Diagnose writeback from the Connect server's Application log (.evtx or Get-WinEvent JSON).
+    Events(EventsArgs),
+}
+
+#[derive(Args)]
+struct EventsArgs {
+    /// An exported .evtx file, or Get-WinEvent | Select-Object Id,ProviderName,TimeCreated,LevelDisplayName,Message | ConvertTo-Json output.
+    #[arg(long, value_name = "FILE")]
+    file: String,
+    /// Skip older events: an ISO 8601 time, or a span before --now such as 7d, 24h or 30m.
+    #[arg(long, value_name = "WHEN")]
+    since: Option<String>,
+    /// Reference time for the heartbeat's age (ISO 8601); default: the newest event in the file.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    /// Stop after this many events (in file order).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_events: Option<u64>,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+impl EventsArgs {
+    fn options(&self) -> Value {
+        let mut o = Map::new();
+        o.insert("Path".into(), json!(self.file));
+        if let Some(s) = &self.since {
+            o.insert("Since".into(), json!(s));
+        }
+        if let Some(n) = &self.now {
+            o.insert("Now".into(), json!(n));
+        }
+        if let Some(m) = self.max_events {
+            o.insert("MaxEvents".into(), json!(m));
+        }
+        Value::Object(o)
+    }
 }
 
 #[derive(Args)]
@@ -67,6 +105,9 @@ struct ConnectivityArgs {
     /// Deadline of the whole run, in milliseconds.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=600_000))]
     overall_timeout_ms: Option<u64>,
+    /// Also test the relay hosts named in this event log (.evtx or Get-WinEvent JSON).
+    #[arg(long, value_name = "FILE")]
+    relays_from_events: Option<String>,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -94,6 +135,10 @@ impl ConnectivityArgs {
         opt("CaFile", self.ca_file.clone().map(Value::from));
         opt("TimeoutMs", self.timeout_ms.map(Value::from));
         opt("OverallTimeoutMs", self.overall_timeout_ms.map(Value::from));
+        opt(
+            "RelaysFromEvents",
+            self.relays_from_events.clone().map(Value::from),
+        );
         Value::Object(o)
     }
 }
@@ -122,6 +167,7 @@ fn main() -> ExitCode {
             }
             ("prerequisites", o, a.json)
         }
+        Cmd::Events(a) => ("events", a.options(), a.json),
     };
     let text = json!({"Command": name, "Options": options}).to_string();
     let result = request::parse(&text).and_then(|req| engine::run(&req, &Control::new()));

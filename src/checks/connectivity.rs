@@ -1,7 +1,7 @@
 //! `connectivity`: DNS, TCP, proxy, TLS and HTTP to every endpoint writeback needs, all
 //! endpoints at once, each stage with its own deadline and the run with an overall one.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -50,6 +50,8 @@ pub struct Options {
     pub timeout_ms: Option<u64>,
     /// Deadline of the whole run, in milliseconds.
     pub overall_timeout_ms: Option<u64>,
+    /// Event log (.evtx or Get-WinEvent JSON) whose relay hosts are tested too.
+    pub relays_from_events: Option<String>,
 }
 
 /// Validated inputs of one run.
@@ -59,6 +61,8 @@ struct Plan {
     trust: TrustStore,
     stage: Duration,
     overall: Duration,
+    /// The event file and the relay hosts it named.
+    event_relays: Option<(String, Vec<String>)>,
 }
 
 fn timeout(name: &str, value: Option<u64>, default: u64) -> Result<Duration, WbdError> {
@@ -76,7 +80,24 @@ impl Plan {
         let opts: Options = serde_json::from_value(value.clone())
             .map_err(|e| WbdError::invalid(format!("connectivity options: {e}")))?;
         let cloud = Cloud::parse(opts.cloud.as_deref().unwrap_or("public"))?;
-        let list = endpoints::plan(cloud, &opts.endpoints, opts.no_default_endpoints)?;
+        let mut extra = opts.endpoints.clone();
+        let event_relays = match opts.relays_from_events.as_deref() {
+            Some(p) if p.trim().is_empty() => {
+                return Err(WbdError::invalid("RelaysFromEvents is empty"))
+            }
+            Some(p) => {
+                let hosts =
+                    crate::events::relay_hosts_in_file(Path::new(p), cloud, &Control::new())?;
+                extra.extend(
+                    hosts
+                        .iter()
+                        .map(|h| format!("{h}:{}", endpoints::HTTPS_PORT)),
+                );
+                Some((p.to_string(), hosts))
+            }
+            None => None,
+        };
+        let list = endpoints::plan(cloud, &extra, opts.no_default_endpoints)?;
         let explicit = opts.proxy.as_deref().map(ProxyUrl::parse).transpose()?;
         let machine = opts
             .machine_config_path
@@ -102,6 +123,7 @@ impl Plan {
             trust,
             stage,
             overall,
+            event_relays,
         })
     }
 }
@@ -193,6 +215,9 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
     if plan.cloud == Cloud::UsGov {
         results.push(usgov_relay_note());
     }
+    if let Some((file, hosts)) = &plan.event_relays {
+        results.push(event_relays_note(file, hosts));
+    }
     control.set_progress(100, "Done");
     Ok(results)
 }
@@ -214,6 +239,28 @@ fn usgov_relay_note() -> CheckResult {
         },
         0,
     )
+}
+
+fn event_relays_note(file: &str, hosts: &[String]) -> CheckResult {
+    let f = if hosts.is_empty() {
+        Finding {
+            status: Status::Warning,
+            ..Finding::fail(
+                "NoRelaysInLog",
+                "The event log names no relay host",
+                format!("No ssprdedicatedsb... relay namespace appears in the writeback events of {file}, so only the other endpoints were tested."),
+                "Export a log that covers a time when writeback ran (its heartbeat, event 31019, names the relay), or add the relay host with --endpoint.",
+            )
+        }
+    } else {
+        Finding::pass(
+            "RelaysFromLog",
+            format!("{} relay host(s) from the event log tested", hosts.len()),
+            format!("The writeback events in {file} name {}; each was tested on port 443 above.", hosts.join(", ")),
+        )
+    }
+    .with("Hosts", hosts.to_vec());
+    result_from("CONN-EVENT-RELAYS", "Endpoints", file, ENDPOINTS_DOC, f, 0)
 }
 
 /// Runs every stage for one endpoint, stopping at the first failure.
@@ -410,6 +457,28 @@ mod tests {
                 .unwrap_or_else(|| panic!("{b} accepted"));
             assert_eq!(e.code, ErrorCode::InvalidInput, "{b}: {e}");
         }
+    }
+
+    #[test]
+    fn relays_named_in_an_event_log_are_added_on_443() {
+        let log = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/events/relay-link.ps51.json"
+        );
+        let p = Plan::from_options(&serde_json::json!({"RelaysFromEvents": log, "Cloud": "usgov"}))
+            .expect("plan");
+        let hosts: Vec<String> = p.endpoints.iter().map(|(e, _)| e.to_string()).collect();
+        assert_eq!(
+            hosts,
+            [
+                "passwordreset.microsoftonline.us:443",
+                "ssprdedicatedsbwbdtest-1.servicebus.usgovcloudapi.net:443"
+            ]
+        );
+        let e = Plan::from_options(&serde_json::json!({"RelaysFromEvents": ""}))
+            .err()
+            .expect("empty path rejected");
+        assert_eq!(e.code, ErrorCode::InvalidInput);
     }
 
     #[test]

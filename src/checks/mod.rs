@@ -1,6 +1,7 @@
 //! Checks: each turns options into probes and probe findings into check results.
 
 pub mod connectivity;
+pub mod events;
 pub mod pdc_probe;
 pub mod prerequisites;
 

@@ -40,8 +40,13 @@ function Invoke-WbdRequest {
 
     Initialize-WbdNative -Cmdlet $Cmdlet
 
-    $request = ConvertTo-Json -InputObject ([ordered]@{ Command = $Command; Options = $Options }) -Depth 10 -Compress
-    Write-Verbose -Message ('Engine request: {0}' -f $request)
+    # Deep enough for an inline environment snapshot (saved with -Depth 20) below Options.
+    $request = ConvertTo-Json -InputObject ([ordered]@{ Command = $Command; Options = $Options }) -Depth 32 -Compress
+    $shown = $request
+    if ($shown.Length -gt 2000) {
+        $shown = '{0}... ({1} characters)' -f $shown.Substring(0, 2000), $request.Length
+    }
+    Write-Verbose -Message ('Engine request: {0}' -f $shown)
 
     $job = [WritebackDiagnostics.Native]::JobStart($request)
     if ($job -eq 0) {

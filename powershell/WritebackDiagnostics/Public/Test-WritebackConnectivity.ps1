@@ -55,6 +55,13 @@ function Test-WritebackConnectivity {
     The timeout of each stage (DNS, TCP, proxy, TLS, HTTP) for each endpoint, from 1 to 300
     seconds. The default is 5.
 
+    .PARAMETER IncludeEventLogRelays
+    Also tests, on port 443, the Service Bus relay hosts that this server's writeback events
+    name: the PasswordResetService heartbeat (event 31019) names the tenant's own relay
+    namespaces, which can differ from the two hosts Microsoft documents. The events of the
+    last 24 hours are read with Get-WinEvent, so this needs Windows. The result
+    CONN-EVENT-RELAYS lists the hosts found (a Warning when the log names none).
+
     .PARAMETER Quiet
     Returns a single Boolean instead of result objects: $true when no check has the status
     Fail or Error, $false otherwise. Warnings and skipped checks do not make it $false. Failed
@@ -97,6 +104,12 @@ function Test-WritebackConnectivity {
     }
 
     Uses -Quiet in a monitoring script, which gets exactly one $true or $false.
+
+    .EXAMPLE
+    Test-WritebackConnectivity -IncludeEventLogRelays | Where-Object -FilterScript { $_.Target -like 'ssprdedicatedsb*' }
+
+    Adds the relay hosts named in this server's PasswordResetService events to the endpoints
+    tested and shows the results for the relays only.
 
     .EXAMPLE
     Test-WritebackConnectivity | Where-Object -FilterScript { $_.Id -eq 'CONN-TLS' } | Select-Object -Property Target, Status, @{ Name = 'Outcome'; Expression = { $_.Evidence.Outcome } }
@@ -152,6 +165,9 @@ function Test-WritebackConnectivity {
         [ValidateRange(1, 300)]
         [int] $TimeoutSeconds = 5,
 
+        [Parameter()]
+        [switch] $IncludeEventLogRelays,
+
         [Parameter(ParameterSetName = 'Quiet')]
         [switch] $Quiet
     )
@@ -186,7 +202,23 @@ function Test-WritebackConnectivity {
         $options['CaFile'] = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CaFile)
     }
 
-    $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'connectivity' -Options $options -Activity 'Testing password writeback connectivity'
+    $exported = $null
+    try {
+        if ($IncludeEventLogRelays) {
+            if (-not (Test-WbdWindowsPlatform)) {
+                $record = New-WbdErrorRecord -ErrorId 'WbdNotSupported' -Category NotImplemented -Message '-IncludeEventLogRelays reads the live event log, which needs Windows (Get-WinEvent). On this platform, use wbdiag connectivity --relays-from-events FILE with an exported log, or -Endpoint with the relay host.' -TargetObject 'Application'
+                $PSCmdlet.ThrowTerminatingError($record)
+            }
+            $exported = [System.IO.Path]::GetTempFileName()
+            $null = Export-WbdWritebackEvent -Path $exported -Since (Get-Date).AddDays(-1) -MaxEvents 2000 -ProviderName 'PasswordResetService'
+            $options['RelaysFromEvents'] = $exported
+        }
+        $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'connectivity' -Options $options -Activity 'Testing password writeback connectivity'
+    } finally {
+        if ($null -ne $exported) {
+            Remove-Item -LiteralPath $exported -Force -ErrorAction SilentlyContinue
+        }
+    }
 
     if ($Quiet) {
         $problems = @($report.Results | Where-Object -FilterScript { $_.Status -eq 'Fail' -or $_.Status -eq 'Error' })

@@ -1,0 +1,139 @@
+//! Benchmark: the `events` diagnosis over a generated 1,000,000-event Get-WinEvent JSON
+//! log, compared in the same run with plain serde_json parsing of the same file into a
+//! `Vec<Value>` (what a naive reader would do before looking at any event). Prints
+//! events/s of each, the ratio, and each approach's peak memory (VmHWM of a child
+//! process that runs only that approach).
+//!
+//! Run: `cargo bench --bench events`. Without `--bench` (as `cargo test --all-targets`
+//! runs it) it does one quick round on 20,000 events.
+
+#[path = "../tests/events_gen/mod.rs"]
+mod events_gen;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// Peak resident memory of this process, in KiB (Linux; 0 elsewhere).
+fn vm_hwm_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Runs one approach on `file` in this process; returns the number of events it saw.
+fn run_one(approach: &str, file: &str) -> u64 {
+    match approach {
+        "ours" => {
+            let out = writeback_diagnostics::run_json(
+                &json!({"Command": "events", "Options": {"Path": file}}).to_string(),
+            );
+            let v: Value = serde_json::from_str(&out).expect("envelope");
+            let read = v["Report"]["Results"]
+                .as_array()
+                .and_then(|a| a.iter().find(|r| r["Id"] == "EVT-READ"))
+                .unwrap_or_else(|| panic!("no EVT-READ: {out}"));
+            read["Evidence"]["Events"].as_u64().expect("Events")
+        }
+        "serde_json" => {
+            let bytes = std::fs::read(file).expect("read");
+            let all: Vec<Value> = serde_json::from_slice(&bytes).expect("parse");
+            all.len() as u64
+        }
+        other => panic!("unknown approach {other}"),
+    }
+}
+
+/// Runs `approach` in a child process (so that its peak memory is its own); returns the
+/// wall time, the events seen and the child's VmHWM.
+fn measure(approach: &str, file: &Path) -> (Duration, u64, u64) {
+    let exe = std::env::current_exe().expect("bench exe");
+    let out = Command::new(exe)
+        .args(["--child", approach, &file.to_string_lossy()])
+        .output()
+        .expect("run child");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text
+        .split_whitespace()
+        .map(|n| n.parse::<u64>().unwrap_or(0));
+    let (nanos, events, hwm) = (
+        it.next().unwrap_or(0),
+        it.next().unwrap_or(0),
+        it.next().unwrap_or(0),
+    );
+    (Duration::from_nanos(nanos), events, hwm)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--list") {
+        println!("events: bench");
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        let approach = &args[i + 1];
+        let file = &args[i + 2];
+        let t = Instant::now();
+        let n = run_one(approach, file);
+        println!("{} {n} {}", t.elapsed().as_nanos(), vm_hwm_kb());
+        return;
+    }
+    let full = args.iter().any(|a| a == "--bench");
+    let (n, rounds) = if full { (1_000_000, 3) } else { (20_000, 1) };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("events.json");
+    events_gen::write_huge_log(&file, n);
+    let size_mb = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0;
+
+    let mut ours = Vec::new();
+    let mut base = Vec::new();
+    let (mut ours_hwm, mut base_hwm) = (0, 0);
+    for _ in 0..rounds {
+        let (t, events, hwm) = measure("ours", &file);
+        assert_eq!(events, n, "ours saw every event");
+        ours.push(t);
+        ours_hwm = ours_hwm.max(hwm);
+        let (t, events, hwm) = measure("serde_json", &file);
+        assert_eq!(events, n, "serde_json saw every event");
+        base.push(t);
+        base_hwm = base_hwm.max(hwm);
+    }
+    let (ours, base) = (median(ours), median(base));
+    let rate = |d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
+    println!("events: {n} Get-WinEvent JSON events, {size_mb:.0} MiB, median of {rounds}");
+    println!(
+        "  wbdiag events (stream + diagnose): {:>8.0} ms  {:>10.0} events/s  peak {:>5} MiB",
+        ours.as_secs_f64() * 1000.0,
+        rate(ours),
+        ours_hwm / 1024
+    );
+    println!(
+        "  serde_json into Vec<Value>:        {:>8.0} ms  {:>10.0} events/s  peak {:>5} MiB",
+        base.as_secs_f64() * 1000.0,
+        rate(base),
+        base_hwm / 1024
+    );
+    println!(
+        "  ratio (time ours / parse-only baseline): {:.2}; memory baseline / ours: {:.1}x",
+        ours.as_secs_f64() / base.as_secs_f64().max(1e-9),
+        base_hwm as f64 / ours_hwm.max(1) as f64
+    );
+}

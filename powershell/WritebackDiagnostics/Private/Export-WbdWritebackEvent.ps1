@@ -1,0 +1,81 @@
+function Export-WbdWritebackEvent {
+    <#
+    .SYNOPSIS
+    Writes this server's writeback events as Get-WinEvent JSON to a file the engine reads.
+
+    .DESCRIPTION
+    Reads the Application log with Get-WinEvent (providers PasswordResetService and ADSync by
+    default, events since -Since, at most -MaxEvents, newest first) and writes the JSON that
+    'Select-Object Id, ProviderName, TimeCreated, LevelDisplayName, Message | ConvertTo-Json'
+    produces: a UTF-8 array of flat objects. Events are converted and written one at a time
+    through the pipeline, so a long log is never held in memory. No matching events writes an
+    empty array. Returns the number of events written.
+
+    .PARAMETER Path
+    The file to write (it is overwritten).
+
+    .PARAMETER Since
+    The oldest event to export.
+
+    .PARAMETER MaxEvents
+    The largest number of events to export (the newest ones).
+
+    .PARAMETER ProviderName
+    The event providers to read.
+    #>
+    [CmdletBinding()]
+    [OutputType([int])]
+    param (
+        [Parameter(Mandatory = $true)]
+        [string] $Path,
+
+        [Parameter(Mandatory = $true)]
+        [datetime] $Since,
+
+        [Parameter(Mandatory = $true)]
+        [int] $MaxEvents,
+
+        [Parameter()]
+        [string[]] $ProviderName = @('PasswordResetService', 'ADSync')
+    )
+
+    $filter = @{
+        LogName      = 'Application'
+        ProviderName = $ProviderName
+        StartTime    = $Since
+    }
+    $writer = New-Object -TypeName System.IO.StreamWriter -ArgumentList $Path, $false, (New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false)
+    $count = 0
+    try {
+        $writer.Write('[')
+        Write-Verbose -Message ('Reading the Application log: providers {0}, since {1:o}, at most {2} events' -f ($ProviderName -join ', '), $Since, $MaxEvents)
+        Get-WinEvent -FilterHashtable $filter -MaxEvents $MaxEvents -ErrorAction SilentlyContinue -ErrorVariable readErrors |
+            ForEach-Object -Process {
+                $entry = [ordered]@{
+                    Id               = $_.Id
+                    ProviderName     = $_.ProviderName
+                    TimeCreated      = $_.TimeCreated
+                    LevelDisplayName = $_.LevelDisplayName
+                    Message          = $_.Message
+                }
+                if ($count -gt 0) {
+                    $writer.Write(',')
+                }
+                $writer.WriteLine()
+                $writer.Write((ConvertTo-Json -InputObject $entry -Compress -Depth 2))
+                $count++
+            }
+        $writer.WriteLine()
+        $writer.Write(']')
+    } finally {
+        $writer.Dispose()
+    }
+    foreach ($problem in @($readErrors)) {
+        # Get-WinEvent reports "no events were found" as an error; that is an empty log here.
+        if ($problem.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') {
+            Write-Warning -Message ('Reading the Application log: {0}' -f $problem.Exception.Message)
+        }
+    }
+    Write-Verbose -Message ('Exported {0} events to {1}' -f $count, $Path)
+    $count
+}

@@ -1,0 +1,119 @@
+function Get-WbdTenantSection {
+    <#
+    .SYNOPSIS
+    Collects the Tenant section of the snapshot from Microsoft Graph, without ever signing in.
+
+    .DESCRIPTION
+    Uses the Graph context the session already has (Connect-MgGraph run beforehand). Without
+    the Microsoft.Graph.Authentication module, or without a context, the section is Unavailable
+    with the reason: this function never calls Connect-MgGraph and never prompts. With a
+    context, each item is the Graph response (or the items of its value) passed through:
+    SubscribedSkus, Organization, Domains, OnPremisesSynchronization, AuthorizationPolicy, the
+    admin account (AdminUser: -AdminUser, else the signed-in account) and the test user
+    (TestUser: -TestUser). Each user carries DirectoryRoles (the directory roles assigned to
+    the user directly, memberOf/microsoft.graph.directoryRole) and LicenseDetails. An item Graph
+    refuses (for example 403 for a missing permission) is recorded in Errors; when Graph
+    refuses every item the whole section is Unavailable.
+
+    .PARAMETER AdminUser
+    UPN or object id of the admin account used to configure writeback.
+
+    .PARAMETER TestUser
+    UPN or object id of the user writeback will be tested with.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Collections.Specialized.OrderedDictionary])]
+    param (
+        [Parameter()]
+        [string] $AdminUser,
+
+        [Parameter()]
+        [string] $TestUser
+    )
+
+    foreach ($command in 'Get-MgContext', 'Invoke-MgGraphRequest') {
+        if (-not (Test-WbdCommandAvailable -Name $command)) {
+            return New-WbdSection -Reason ('The Microsoft.Graph.Authentication module is not installed ({0} was not found), so the tenant was not read. Install it (Install-Module Microsoft.Graph.Authentication), run Connect-MgGraph, then collect again.' -f $command)
+        }
+    }
+
+    try {
+        $context = Get-MgContext -ErrorAction Stop
+    } catch [System.Management.Automation.PipelineStoppedException] {
+        throw
+    } catch {
+        return New-WbdSection -Reason ('Get-MgContext failed, so the tenant was not read: {0}' -f $_.Exception.Message)
+    }
+    if ($null -eq $context) {
+        return New-WbdSection -Reason 'There is no Microsoft Graph connection in this session, so the tenant was not read (this command never signs in by itself). Run Connect-MgGraph -Scopes Organization.Read.All, Directory.Read.All, Policy.Read.All, OnPremDirectorySynchronization.Read.All, then collect again.'
+    }
+
+    $section = New-WbdSection
+    # Who and where, for the reader of a saved snapshot; the rules do not use it.
+    $section['Context'] = ConvertTo-WbdSnapshotValue -InputObject ([ordered]@{
+            TenantId    = [string]$context.TenantId
+            Account     = [string]$context.Account
+            AuthType    = [string]$context.AuthType
+            Environment = [string]$context.Environment
+            AppName     = [string]$context.AppName
+            Scopes      = @($context.Scopes | Where-Object -FilterScript { $_ })
+        })
+
+    $items = @('SubscribedSkus', 'Organization', 'Domains', 'OnPremisesSynchronization', 'AuthorizationPolicy')
+    Add-WbdFact -Section $section -Name 'SubscribedSkus' -List -ScriptBlock {
+        Get-WbdGraphResource -Uri 'v1.0/subscribedSkus' -Collection
+    }
+    Add-WbdFact -Section $section -Name 'Organization' -List -ScriptBlock {
+        Get-WbdGraphResource -Uri 'v1.0/organization' -Collection
+    }
+    Add-WbdFact -Section $section -Name 'Domains' -List -ScriptBlock {
+        Get-WbdGraphResource -Uri 'v1.0/domains' -Collection
+    }
+    Add-WbdFact -Section $section -Name 'OnPremisesSynchronization' -List -ScriptBlock {
+        Get-WbdGraphResource -Uri 'v1.0/directory/onPremisesSynchronization' -Collection
+    }
+    Add-WbdFact -Section $section -Name 'AuthorizationPolicy' -ScriptBlock {
+        Get-WbdGraphResource -Uri 'v1.0/policies/authorizationPolicy'
+    }
+
+    $users = [ordered]@{}
+    if ($AdminUser) {
+        $users['AdminUser'] = $AdminUser
+    } elseif ($context.Account) {
+        Write-Verbose -Message ('Using the signed-in account {0} as the admin account; use -AdminUser for another one' -f $context.Account)
+        $users['AdminUser'] = [string]$context.Account
+    } else {
+        $section['Errors']['AdminUser'] = 'The Graph context is app-only, so there is no signed-in admin account; pass -AdminUser with the UPN of the admin who configures writeback.'
+        Write-Verbose -Message ('AdminUser not collected: {0}' -f $section['Errors']['AdminUser'])
+    }
+    if ($TestUser) {
+        $users['TestUser'] = $TestUser
+    } else {
+        Write-Verbose -Message 'No -TestUser given: the test user checks will be skipped'
+    }
+
+    $select = 'id,userPrincipalName,displayName,userType,accountEnabled,onPremisesSyncEnabled,onPremisesDomainName,onPremisesSamAccountName,onPremisesDistinguishedName,onPremisesLastSyncDateTime,assignedPlans'
+    foreach ($field in @($users.Keys)) {
+        $items += $field
+        $identity = [System.Uri]::EscapeDataString($users[$field])
+        Add-WbdFact -Section $section -Name $field -ScriptBlock {
+            $user = ConvertTo-WbdSnapshotValue -InputObject (Get-WbdGraphResource -Uri ('v1.0/users/{0}?$select={1}' -f $identity, $select))
+            $id = [System.Uri]::EscapeDataString([string]$user['id'])
+            $sectionErrors = $section['Errors']
+            Add-WbdFact -Section $user -Name 'DirectoryRoles' -List -Errors $sectionErrors -ErrorName ('{0}.DirectoryRoles' -f $field) -ScriptBlock {
+                Get-WbdGraphResource -Uri ('v1.0/users/{0}/memberOf/microsoft.graph.directoryRole?$select=id,displayName,roleTemplateId' -f $id) -Collection
+            }
+            Add-WbdFact -Section $user -Name 'LicenseDetails' -List -Errors $sectionErrors -ErrorName ('{0}.LicenseDetails' -f $field) -ScriptBlock {
+                Get-WbdGraphResource -Uri ('v1.0/users/{0}/licenseDetails' -f $id) -Collection
+            }
+            $user
+        }
+    }
+
+    $collected = @($items | Where-Object -FilterScript { $section.Contains($_) })
+    if ($collected.Count -eq 0) {
+        $first = @($section['Errors'].Values)[0]
+        return New-WbdSection -Reason ('Microsoft Graph refused every request, so the tenant was not read (first error: {0}). Reconnect with Connect-MgGraph -Scopes Organization.Read.All, Directory.Read.All, Policy.Read.All, OnPremDirectorySynchronization.Read.All as an account that may read them, then collect again.' -f $first)
+    }
+    $section
+}

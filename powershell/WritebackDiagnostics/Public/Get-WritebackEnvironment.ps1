@@ -1,0 +1,137 @@
+function Get-WritebackEnvironment {
+    <#
+    .SYNOPSIS
+    Collects, on the Entra Connect server, the facts that password writeback depends on, as one snapshot object.
+
+    .DESCRIPTION
+    Get-WritebackEnvironment gathers what only the Entra Connect server can see and returns it
+    as one WritebackDiagnostics.Environment object, the input of Test-WritebackPrerequisite. The
+    objects are passed through as their sources return them, without interpretation: every rule
+    lives in the diagnostics engine. The layout is documented in docs/snapshot.md, with a JSON
+    Schema in schema/writeback-environment.schema.json.
+
+    - Tenant: Microsoft Graph answers (subscribed SKUs, organization, domains, on-premises
+      synchronization, authorization policy, the admin account and the test user with their
+      directory roles and licences), read with Invoke-MgGraphRequest only when the session
+      already has a Graph context. The command never calls Connect-MgGraph and never prompts.
+    - Connect: the sync engine's file version, Get-ADSyncGlobalSettings, Get-ADSyncScheduler,
+      Get-ADSyncConnector, Get-ADSyncAADPasswordResetConfiguration, Get-ADSyncRunProfileResult,
+      the ADSync service, the machine.config proxy section, the TLS 1.2 and strong-crypto
+      registry values, the .NET Framework release, RestrictRemoteSam and the OS version.
+    - ActiveDirectory: for each forest and domain the AD connectors cover, Get-ADForest,
+      Get-ADDomain (the PDC emulator), the domain controllers, the default password policy and
+      the OUs, plus each AD connector's AD DS account and partition settings.
+
+    Each section has Status 'Collected' or 'Unavailable' and a Reason. A missing module (ADSync,
+    ActiveDirectory, Microsoft.Graph.Authentication), no Graph context or no rights make the
+    section Unavailable, never an error or a prompt; an item of a collected section that cannot
+    be read is named in the section's Errors. -Verbose shows each decision. Progress is shown
+    while collecting.
+
+    The snapshot holds no secrets: before it is returned, every section goes through one
+    redaction step that empties passwords, tokens, client secrets, keys, connection strings and
+    credentials (including password-type connector parameters), so it can be saved with
+    ConvertTo-Json -Depth 20 and sent to someone else.
+
+    Run it in an elevated session of an account that may read the sync configuration (a member
+    of ADSyncAdmins) and Active Directory, after Connect-MgGraph for the tenant facts.
+
+    .PARAMETER AdminUser
+    The UPN (or object id) of the admin account that configures writeback. Defaults to the
+    account signed in to Microsoft Graph.
+
+    .PARAMETER TestUser
+    The UPN (or object id) of a user you will test password writeback with. Without it the test
+    user checks are skipped.
+
+    .EXAMPLE
+    Connect-MgGraph -Scopes 'Organization.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'OnPremDirectorySynchronization.Read.All'
+    Get-WritebackEnvironment -TestUser 'alex.wilber@contoso.com' | ConvertTo-Json -Depth 20 | Out-File -FilePath .\writeback-environment.json
+
+    Collects the environment on the Entra Connect server and saves it as a file that can be
+    evaluated anywhere with Test-WritebackPrerequisite -Path or wbdiag prerequisites --snapshot.
+
+    .EXAMPLE
+    $environment = Get-WritebackEnvironment -Verbose
+    $environment.Connect.Errors
+    $environment.ActiveDirectory.Reason
+
+    Collects without a Graph connection (the Tenant section is then Unavailable), shows each
+    decision on the verbose stream, and lists what could not be read.
+
+    .EXAMPLE
+    Get-WritebackEnvironment -AdminUser 'hybridadmin@contoso.onmicrosoft.com' | Test-WritebackPrerequisite
+
+    Collects with an explicit admin account and evaluates the snapshot at once.
+
+    .INPUTS
+    None. You cannot pipe objects to Get-WritebackEnvironment.
+
+    .OUTPUTS
+    WritebackDiagnostics.Environment
+    One object with SchemaVersion, CollectedAt, ComputerName, Collector, Tenant, Connect and
+    ActiveDirectory.
+
+    .LINK
+    Test-WritebackPrerequisite
+
+    .LINK
+    about_WritebackDiagnostics
+    #>
+    [CmdletBinding()]
+    [OutputType('WritebackDiagnostics.Environment')]
+    param (
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $AdminUser,
+
+        [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $TestUser
+    )
+
+    $activity = 'Collecting the password writeback environment'
+    $computerName = $env:COMPUTERNAME
+    if (-not $computerName) {
+        $computerName = [System.Environment]::MachineName
+    }
+    $module = $MyInvocation.MyCommand.Module
+    $snapshot = [ordered]@{
+        SchemaVersion = 1
+        CollectedAt   = [datetime]::UtcNow.ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
+        ComputerName  = $computerName
+        Collector     = [ordered]@{
+            Module            = 'WritebackDiagnostics'
+            ModuleVersion     = [string]$module.Version
+            PowerShellVersion = [string]$PSVersionTable.PSVersion
+            PSEdition         = [string]$PSVersionTable.PSEdition
+        }
+    }
+
+    try {
+        Write-Progress -Activity $activity -Status 'Microsoft Graph (tenant)' -PercentComplete 0
+        $tenantParameters = @{}
+        if ($PSBoundParameters.ContainsKey('AdminUser')) {
+            $tenantParameters['AdminUser'] = $AdminUser
+        }
+        if ($PSBoundParameters.ContainsKey('TestUser')) {
+            $tenantParameters['TestUser'] = $TestUser
+        }
+        $snapshot['Tenant'] = Get-WbdTenantSection @tenantParameters
+
+        Write-Progress -Activity $activity -Status 'Entra Connect (ADSync, registry, service)' -PercentComplete 30
+        $state = @{}
+        $snapshot['Connect'] = Get-WbdConnectSection -State $state
+
+        Write-Progress -Activity $activity -Status 'Active Directory' -PercentComplete 60
+        $snapshot['ActiveDirectory'] = Get-WbdDirectorySection -Connector $state['Connectors'] -ConnectorError ([string]$state['ConnectorError'])
+
+        Write-Progress -Activity $activity -Status 'Removing secrets' -PercentComplete 95
+        $environment = Remove-WbdSecret -InputObject $snapshot
+    } finally {
+        Write-Progress -Activity $activity -Completed
+    }
+
+    $environment.PSObject.TypeNames.Insert(0, 'WritebackDiagnostics.Environment')
+    $environment
+}

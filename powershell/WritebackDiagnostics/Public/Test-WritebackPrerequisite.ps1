@@ -1,0 +1,187 @@
+function Test-WritebackPrerequisite {
+    <#
+    .SYNOPSIS
+    Checks every prerequisite of password writeback, cloud side and on-premises side, with a cause and a fix for each.
+
+    .DESCRIPTION
+    Test-WritebackPrerequisite evaluates an environment snapshot (see Get-WritebackEnvironment)
+    against every prerequisite of self-service password reset (SSPR) writeback and writes one
+    WritebackDiagnostics.CheckResult object per prerequisite and target: licences with the
+    Entra ID P1/P2 service plans, the tenant and admin-account settings, the Entra Connect
+    version, service, scheduler, connectors and run history, TLS 1.2 and .NET Framework, the
+    server OS, RestrictRemoteSam, the PDC emulators and preferred domain controllers, the domain
+    controllers' OS and functional levels, password policies and OU names. Each result's Id is
+    stable (PRE-...), so scripts can filter on it; Message says what was found, Remediation what
+    to change and DocsUrl where to read more.
+
+    Where the snapshot comes from:
+
+    - with neither -Environment nor -Path, the command collects a live snapshot on this server
+      (Get-WritebackEnvironment, with progress) and also probes the PDC emulators on the AD
+      ports from here, which a saved snapshot cannot show;
+    - with -Environment, it evaluates a snapshot object, for example one you piped from
+      Get-WritebackEnvironment or read back with ConvertFrom-Json;
+    - with -Path, it evaluates a snapshot file saved with ConvertTo-Json -Depth 20 on another
+      server, in Windows PowerShell 5.1 or PowerShell 7 encoding.
+
+    A section that could not be collected (a missing module, no Graph connection, no rights)
+    makes its checks Skipped with the reason. A failed check is data (Status 'Fail'), not an
+    error: the command only writes an error when it cannot run at all, for example because the
+    snapshot is malformed (ErrorId WbdInvalidInput, naming the JSON path of the bad value) or
+    the native engine is missing (WbdNativeLibraryNotFound).
+
+    .PARAMETER Environment
+    A snapshot object from Get-WritebackEnvironment, or one read back with ConvertFrom-Json. It
+    can come from the pipeline.
+
+    .PARAMETER Path
+    A snapshot file written by Get-WritebackEnvironment | ConvertTo-Json -Depth 20 (UTF-8 or
+    UTF-16, at most 64 MiB). A relative path is resolved against the current PowerShell location.
+
+    .PARAMETER AdminUser
+    For a live run: the UPN of the admin account that configures writeback (default: the account
+    signed in to Microsoft Graph).
+
+    .PARAMETER TestUser
+    For a live run: the UPN of a user you will test writeback with; without it the test user
+    checks are skipped.
+
+    .PARAMETER Quiet
+    Returns a single Boolean per snapshot instead of result objects: $true when no check has the
+    status Fail or Error, $false otherwise. Warnings and skipped checks do not make it $false.
+    Failed checks write no errors in this mode; only a failure to run the checks at all (a
+    malformed snapshot, a missing engine) is reported, as a terminating error.
+
+    .EXAMPLE
+    Connect-MgGraph -Scopes 'Organization.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'OnPremDirectorySynchronization.Read.All'
+    Test-WritebackPrerequisite -TestUser 'alex.wilber@contoso.com' | Where-Object -FilterScript { $_.Status -ne 'Pass' }
+
+    Runs every check live on the Entra Connect server, including the PDC reachability probes,
+    and shows only the checks that did not pass.
+
+    .EXAMPLE
+    # On the customer's Entra Connect server:
+    Get-WritebackEnvironment -TestUser 'alex.wilber@contoso.com' | ConvertTo-Json -Depth 20 | Out-File -FilePath .\writeback-environment.json
+
+    # Anywhere else, for example on your workstation:
+    Test-WritebackPrerequisite -Path .\writeback-environment.json | Format-List -Property Id, Target, Status, Message, Remediation
+
+    Saves a snapshot on the customer's server, where nothing needs to be installed beyond this
+    module, and evaluates it elsewhere. The PDC reachability check is Skipped for a saved
+    snapshot, because it must be probed from the server itself.
+
+    .EXAMPLE
+    $results = Test-WritebackPrerequisite
+    $broken = @($results | Where-Object -FilterScript { $_.Status -in 'Fail', 'Error' })
+    if ($broken.Count -gt 0) {
+        $summary = ($broken | ForEach-Object -Process { '{0} {1}: {2}' -f $_.Id, $_.Target, $_.Message }) -join [System.Environment]::NewLine
+        Write-Error -Message ('Password writeback prerequisites are not met:{0}{1}' -f [System.Environment]::NewLine, $summary) -ErrorAction Stop
+    }
+
+    A runbook for Azure Automation on a Hybrid Runbook Worker that is the Entra Connect server
+    (after Connect-MgGraph -Identity): it fails the job, naming each broken prerequisite by its
+    stable Id, whenever a check fails.
+
+    .EXAMPLE
+    if (-not (Test-WritebackPrerequisite -Path .\writeback-environment.json -Quiet)) {
+        Write-Warning -Message 'A password writeback prerequisite is not met; run Test-WritebackPrerequisite for details.'
+    }
+
+    Uses -Quiet in a monitoring script, which gets exactly one $true or $false.
+
+    .EXAMPLE
+    Get-Content -Path .\writeback-environment.json -Raw | ConvertFrom-Json | Test-WritebackPrerequisite | Where-Object -FilterScript { $_.Id -eq 'PRE-CONNECT-VERSION' } | Select-Object -ExpandProperty Evidence
+
+    Reads a saved snapshot back as an object, evaluates it, and shows the evidence behind the
+    Entra Connect version check.
+
+    .INPUTS
+    System.Object
+    A snapshot object for -Environment.
+
+    .OUTPUTS
+    WritebackDiagnostics.CheckResult
+    One object per check and target, with the properties Id, Check, Target, Status, Title,
+    Message, Remediation, DocsUrl, Evidence and DurationMs.
+
+    System.Boolean
+    With -Quiet, one value per snapshot: $true when no check failed or errored.
+
+    .LINK
+    Get-WritebackEnvironment
+
+    .LINK
+    about_WritebackDiagnostics
+
+    .LINK
+    https://learn.microsoft.com/entra/identity/authentication/troubleshoot-sspr-writeback
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Live')]
+    [OutputType('WritebackDiagnostics.CheckResult')]
+    [OutputType([bool])]
+    param (
+        [Parameter(Mandatory = $true, ParameterSetName = 'Environment', ValueFromPipeline = $true)]
+        [ValidateNotNull()]
+        [object] $Environment,
+
+        [Parameter(Mandatory = $true, ParameterSetName = 'Path')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Path,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $AdminUser,
+
+        [Parameter(ParameterSetName = 'Live')]
+        [ValidateNotNullOrEmpty()]
+        [string] $TestUser,
+
+        [Parameter()]
+        [switch] $Quiet
+    )
+
+    process {
+        $activity = 'Checking password writeback prerequisites'
+        switch ($PSCmdlet.ParameterSetName) {
+            'Path' {
+                # The engine does not know the PowerShell location, so relative paths are resolved here.
+                $options = [ordered]@{
+                    SnapshotPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
+                }
+            }
+            'Environment' {
+                $options = [ordered]@{
+                    Snapshot = $Environment
+                }
+            }
+            default {
+                $collect = @{}
+                if ($PSBoundParameters.ContainsKey('AdminUser')) {
+                    $collect['AdminUser'] = $AdminUser
+                }
+                if ($PSBoundParameters.ContainsKey('TestUser')) {
+                    $collect['TestUser'] = $TestUser
+                }
+                $snapshot = Get-WritebackEnvironment @collect
+                Write-Verbose -Message 'Probing the PDC emulators from this server'
+                try {
+                    $live = Get-WbdLiveSection -Environment $snapshot
+                } finally {
+                    Write-Progress -Activity 'Collecting the password writeback environment' -Completed
+                }
+                $snapshot | Add-Member -NotePropertyName 'Live' -NotePropertyValue (Remove-WbdSecret -InputObject $live) -Force
+                $options = [ordered]@{
+                    Snapshot = $snapshot
+                }
+            }
+        }
+
+        $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'prerequisites' -Options $options -Activity $activity
+
+        if ($Quiet) {
+            $problems = @($report.Results | Where-Object -FilterScript { $_.Status -eq 'Fail' -or $_.Status -eq 'Error' })
+            return ($problems.Count -eq 0)
+        }
+        $report.Results | ConvertTo-WbdCheckResult
+    }
+}

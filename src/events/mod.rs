@@ -1,0 +1,81 @@
+//! The event-log diagnosis: PasswordResetService and ADSync events in, causes and fixes
+//! out.
+//!
+//! - [`catalog`]: what every documented event id, hr code and message signature means;
+//! - [`input`]: reading `.evtx` files and Get-WinEvent JSON (5.1 and 7) one event at a time;
+//! - [`diagnose`]: grouping by cause and the health signals (heartbeat, service state,
+//!   relays, time skew), in bounded memory.
+
+pub mod catalog;
+pub mod diagnose;
+pub mod input;
+
+use std::path::Path;
+
+use crate::control::Control;
+use crate::endpoints::Cloud;
+use crate::error::{ErrorCode, WbdError};
+
+/// A Service Bus relay namespace named in an event text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RelayName {
+    /// Lower-case namespace, for example `ssprdedicatedsbprodncu`.
+    pub namespace: String,
+    /// The `.servicebus....` suffix when the text gave the full host name.
+    pub suffix: Option<String>,
+}
+
+impl RelayName {
+    /// The host name, completing a bare namespace with `cloud`'s Service Bus suffix.
+    pub fn host(&self, cloud: Cloud) -> String {
+        let suffix = self.suffix.as_deref().unwrap_or(match cloud {
+            Cloud::Public => ".servicebus.windows.net",
+            Cloud::UsGov => ".servicebus.usgovcloudapi.net",
+            Cloud::China => ".servicebus.chinacloudapi.cn",
+        });
+        format!("{}{suffix}", self.namespace)
+    }
+
+    /// The host name when the cloud is not known: China's namespaces start with
+    /// `ssprdedicatedsbmc`, everything else is taken as the public cloud.
+    pub fn default_host(&self) -> String {
+        let cloud = if self.namespace.starts_with("ssprdedicatedsbmc") {
+            Cloud::China
+        } else {
+            Cloud::Public
+        };
+        self.host(cloud)
+    }
+}
+
+/// Reads `path` and returns the relay hosts its writeback events name, completed for
+/// `cloud`, in name order without duplicates.
+pub fn relay_hosts_in_file(
+    path: &Path,
+    cloud: Cloud,
+    control: &Control,
+) -> Result<Vec<String>, WbdError> {
+    let mut diagnosis = diagnose::Diagnosis::new(diagnose::Settings::default());
+    let mut n = 0u64;
+    input::read_file(
+        path,
+        &mut |e| {
+            n += 1;
+            if n.is_multiple_of(1024) && control.is_cancelled() {
+                return input::Flow::Stop;
+            }
+            diagnosis.add(e)
+        },
+        &mut |_| {},
+    )?;
+    if control.is_cancelled() {
+        return Err(WbdError::new(
+            ErrorCode::Cancelled,
+            "reading the event file was cancelled",
+        ));
+    }
+    let mut hosts: Vec<String> = diagnosis.relays().iter().map(|r| r.host(cloud)).collect();
+    hosts.sort();
+    hosts.dedup();
+    Ok(hosts)
+}

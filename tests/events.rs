@@ -1,0 +1,830 @@
+//! The `events` command end to end: every fixture family (healthy, relay down, AD DS
+//! failures, service stopped, setup, unknown ids), both PowerShell encodings giving
+//! identical results, malformed and truncated files, the real `.evtx` samples against
+//! their independent summaries, a huge generated log streamed in bounded memory, the
+//! `wbdiag events` exit codes, and the relay link into `connectivity`.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use events_gen::write_huge_log;
+use serde_json::{json, Value};
+use writeback_diagnostics::events::input::{self, Flow, Level};
+use writeback_diagnostics::run_json;
+use writeback_diagnostics::snapshot::{Node, Timestamp};
+
+mod events_gen;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/events")
+        .join(name)
+}
+
+/// Runs the events command through the JSON entry point; returns the report.
+fn events(path: &Path, extra: Value) -> Value {
+    let mut options = json!({"Path": path.to_string_lossy()});
+    if let Value::Object(m) = extra {
+        for (k, v) in m {
+            options[k] = v;
+        }
+    }
+    let out = run_json(&json!({"Command": "events", "Options": options}).to_string());
+    let v: Value = serde_json::from_str(&out).expect("envelope is JSON");
+    assert_eq!(v["Ok"], json!(true), "{out}");
+    v["Report"].clone()
+}
+
+fn error_of(path: &Path, extra: Value) -> String {
+    let mut options = json!({"Path": path.to_string_lossy()});
+    if let Value::Object(m) = extra {
+        for (k, v) in m {
+            options[k] = v;
+        }
+    }
+    let out = run_json(&json!({"Command": "events", "Options": options}).to_string());
+    let v: Value = serde_json::from_str(&out).expect("envelope is JSON");
+    assert_eq!(v["Ok"], json!(false), "{out}");
+    assert_eq!(v["Error"]["Code"], json!("InvalidInput"), "{out}");
+    v["Error"]["Message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn result<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["Results"]
+        .as_array()
+        .and_then(|a| a.iter().find(|r| r["Id"] == id))
+        .unwrap_or_else(|| panic!("no {id} in {}", ids(report).join(", ")))
+}
+
+fn ids(report: &Value) -> Vec<String> {
+    report["Results"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|r| format!("{}={}", r["Id"].as_str().unwrap_or("?"), r["Status"]))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Asserts `id`'s status and outcome.
+fn expect(report: &Value, id: &str, status: &str, outcome: &str) {
+    let r = result(report, id);
+    assert_eq!(
+        (r["Status"].as_str(), r["Evidence"]["Outcome"].as_str()),
+        (Some(status), Some(outcome)),
+        "{id}: {}",
+        serde_json::to_string_pretty(r).unwrap_or_default()
+    );
+    for key in ["Title", "Message", "DocsUrl"] {
+        assert!(
+            r[key].as_str().is_some_and(|s| !s.is_empty()),
+            "{id} has no {key}"
+        );
+    }
+    if matches!(status, "Fail" | "Warning") {
+        assert!(
+            r["Remediation"].as_str().is_some_and(|s| !s.is_empty()),
+            "{id} says what to do"
+        );
+    }
+}
+
+/// The results without what legitimately differs between two files of the same log.
+fn comparable(report: &Value) -> Vec<Value> {
+    report["Results"]
+        .as_array()
+        .expect("Results")
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r["DurationMs"] = json!(0);
+            if r["Id"] == "EVT-READ" {
+                r["Target"] = json!("");
+                r["Evidence"]["Entries"] = json!(0);
+            }
+            r
+        })
+        .collect()
+}
+
+const FAMILIES: &[&str] = &[
+    "healthy",
+    "relay-down",
+    "directory",
+    "service-stopped",
+    "setup",
+    "unknown",
+    "relay-link",
+];
+
+#[test]
+fn windows_powershell_and_powershell_7_exports_give_identical_results() {
+    for family in FAMILIES {
+        let ps51 = events(&fixture(&format!("{family}.ps51.json")), json!({}));
+        let ps7 = events(&fixture(&format!("{family}.ps7.json")), json!({}));
+        assert_eq!(comparable(&ps51), comparable(&ps7), "{family}");
+        let read = result(&ps7, "EVT-READ");
+        assert_eq!(read["Status"], json!("Pass"), "{family}: {read}");
+        assert_eq!(read["Evidence"]["Warnings"], json!(0), "{family}");
+        assert_eq!(read["Evidence"]["Format"], json!("json"));
+    }
+}
+
+#[test]
+fn a_healthy_log_passes() {
+    let r = events(&fixture("healthy.ps7.json"), json!({}));
+    assert_eq!(r["Summary"]["Fail"], json!(0), "{}", ids(&r).join(", "));
+    assert_eq!(r["Summary"]["Warning"], json!(0), "{}", ids(&r).join(", "));
+    expect(&r, "EVT-READ", "Pass", "Read");
+    expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
+    expect(&r, "EVT-SERVICE-STOPPED", "Pass", "NoStop");
+    expect(&r, "EVT-OPERATIONS", "Pass", "Succeeded");
+    expect(&r, "EVT-RELAYS", "Pass", "Found");
+    let hb = &result(&r, "EVT-HEARTBEAT")["Evidence"];
+    assert_eq!(hb["HeartbeatCount"], json!(36));
+    assert_eq!(hb["AgeMinutes"], json!(0));
+    assert_eq!(hb["ReferenceIs"], json!("NewestEvent"));
+    assert_eq!(hb["LastHeartbeat"], json!("2024-06-03T10:58:00.123Z"));
+    let ops = &result(&r, "EVT-OPERATIONS")["Evidence"];
+    for kind in ["Resets", "Changes", "AdminResets"] {
+        assert_eq!(
+            ops[kind],
+            json!({"Started": 1, "Succeeded": 1, "Failed": 0}),
+            "{kind}"
+        );
+    }
+    let relays = &result(&r, "EVT-RELAYS")["Evidence"];
+    assert_eq!(
+        relays["Hosts"],
+        json!([
+            "ssprdedicatedsbprodncu.servicebus.windows.net",
+            "ssprdedicatedsbprodscu.servicebus.windows.net"
+        ])
+    );
+    assert_eq!(relays["Endpoints"].as_array().map(Vec::len), Some(2));
+    assert!(relays["Endpoints"][0]
+        .as_str()
+        .is_some_and(|e| e.starts_with("6f0d3f8e-9a51-4c55-8d3e-2b7c1f4a9e01_")));
+}
+
+#[test]
+fn heartbeat_age_is_measured_against_now() {
+    let path = fixture("healthy.ps7.json");
+    let r = events(&path, json!({"Now": "2024-06-03T11:10:00Z"}));
+    expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
+    let r = events(&path, json!({"Now": "2024-06-03T11:14:00.124Z"}));
+    expect(&r, "EVT-HEARTBEAT", "Fail", "Stale");
+    assert_eq!(
+        result(&r, "EVT-HEARTBEAT")["Evidence"]["AgeMinutes"],
+        json!(16)
+    );
+    assert_eq!(
+        result(&r, "EVT-HEARTBEAT")["Evidence"]["ReferenceIs"],
+        json!("Now")
+    );
+    // MaxEvents stops the reading and says so.
+    let r = events(
+        &path,
+        json!({"Now": "2024-06-03T08:05:00Z", "Since": "2024-06-03T07:00:00Z", "MaxEvents": 1}),
+    );
+    expect(&r, "EVT-READ", "Warning", "Limited");
+    assert_eq!(result(&r, "EVT-READ")["Evidence"]["Analysed"], json!(1));
+}
+
+#[test]
+fn since_skips_older_events() {
+    let path = fixture("healthy.ps51.json");
+    let r = events(&path, json!({"Since": "2024-06-03T10:00:00Z"}));
+    let read = &result(&r, "EVT-READ")["Evidence"];
+    assert_eq!(read["Analysed"], json!(14), "{read}");
+    assert_eq!(read["OlderThanSince"], json!(29));
+    // Relative spans count back from Now.
+    let r = events(&path, json!({"Since": "1h", "Now": "2024-06-03T11:00:00Z"}));
+    assert_eq!(result(&r, "EVT-READ")["Evidence"]["Analysed"], json!(14));
+    expect(&r, "EVT-OPERATIONS", "Pass", "Succeeded");
+}
+
+#[test]
+fn a_relay_outage_with_time_skew() {
+    let r = events(&fixture("relay-down.ps51.json"), json!({}));
+    expect(&r, "EVT-HEARTBEAT", "Fail", "Stale");
+    assert_eq!(
+        result(&r, "EVT-HEARTBEAT")["Evidence"]["AgeMinutes"],
+        json!(56)
+    );
+    expect(&r, "EVT-SERVICE-STOPPED", "Pass", "Restarted");
+    expect(&r, "EVT-RELAY-DOWN", "Fail", "Current");
+    expect(&r, "EVT-6800", "Fail", "Current");
+    expect(&r, "EVT-32001", "Fail", "Current");
+    expect(&r, "EVT-32002", "Fail", "Current");
+    expect(&r, "EVT-31034", "Fail", "Current");
+    expect(&r, "EVT-SIG-CERT-INVALID", "Fail", "Current");
+    expect(&r, "EVT-32014", "Warning", "Seen");
+    expect(&r, "EVT-6306", "Warning", "Seen");
+    expect(&r, "EVT-TIME-SKEW", "Warning", "SkewPattern");
+    let down = result(&r, "EVT-RELAY-DOWN");
+    assert_eq!(down["Evidence"]["Count"], json!(2));
+    assert_eq!(down["Evidence"]["EventId"], json!(31044));
+    assert_eq!(down["Evidence"]["LastSeen"], json!("2024-06-03T10:00:00Z"));
+    assert!(
+        down["Evidence"]["Excerpt"]
+            .as_str()
+            .is_some_and(|e| e.contains("No serviceHost for service bus endpoints")),
+        "{down}"
+    );
+    assert!(down["Evidence"]["TrackingId"].is_string());
+    // The newest failure's text is the evidence, without the stack trace.
+    let cert = &result(&r, "EVT-31034")["Evidence"]["Excerpt"];
+    assert!(
+        cert.as_str()
+            .is_some_and(|e| e.contains("remote certificate is invalid") && !e.contains("   at ")),
+        "{cert}"
+    );
+    // Failures come first, newest first within a status.
+    let statuses: Vec<String> = r["Results"]
+        .as_array()
+        .expect("Results")
+        .iter()
+        .skip_while(|x| x["Id"] != "EVT-RELAY-DOWN")
+        .map(|x| x["Status"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let first_warning = statuses.iter().position(|s| s == "Warning").unwrap_or(0);
+    assert!(
+        statuses[..first_warning].iter().all(|s| s == "Fail"),
+        "{statuses:?}"
+    );
+}
+
+#[test]
+fn active_directory_failures_are_explained_by_hr_code_and_text() {
+    let r = events(&fixture("directory.ps7.json"), json!({}));
+    expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
+    expect(&r, "EVT-OPERATIONS", "Warning", "SomeFailed");
+    for id in [
+        "EVT-33004",
+        "EVT-33001",
+        "EVT-33009",
+        "EVT-6329",
+        "EVT-HR-80230626",
+        "EVT-HR-80005000",
+        "EVT-HR-8023062C",
+        "EVT-HR-8023061F",
+        "EVT-SIG-SAM-DENIED",
+        "EVT-SIG-MA-DENIED",
+        "EVT-SIG-POLICY-CONTROL",
+    ] {
+        expect(&r, id, "Fail", "Current");
+    }
+    for id in [
+        "EVT-33008",
+        "EVT-31003",
+        "EVT-31008",
+        "EVT-31011",
+        "EVT-HR-80230619",
+    ] {
+        expect(&r, id, "Warning", "UserSpecific");
+    }
+    assert_eq!(result(&r, "EVT-33004")["Evidence"]["Count"], json!(2));
+    assert_eq!(result(&r, "EVT-6329")["Evidence"]["Count"], json!(7));
+    assert_eq!(result(&r, "EVT-31003")["Evidence"]["Count"], json!(2));
+    let sign = result(&r, "EVT-HR-8023062C");
+    assert!(sign["DocsUrl"]
+        .as_str()
+        .is_some_and(|d| d.ends_with("password-writeback-error-code-8023062c")));
+    assert!(sign["Remediation"]
+        .as_str()
+        .is_some_and(|d| d.contains("Sign and Encrypt")));
+    let reserved = result(&r, "EVT-33001");
+    assert!(
+        reserved["Evidence"]["ReservedCharacterText"]
+            .as_str()
+            .is_some_and(|t| t.contains("CN=Doe\\, Jane")),
+        "{reserved}"
+    );
+    assert!(reserved["Message"]
+        .as_str()
+        .is_some_and(|m| m.contains("reserved character")));
+    assert_eq!(result(&r, "EVT-HR-80230619")["Target"], json!("0x80230619"));
+    // A later success turns an AD DS failure into a partial one.
+    let later = fixture("directory.ps7.json");
+    let text = std::fs::read_to_string(&later).expect("read");
+    let success = r#"{"Id": 31002, "ProviderName": "PasswordResetService", "TimeCreated": "2024-06-03T13:00:00+02:00", "LevelDisplayName": "Information", "Message": "TrackingId: 1, PasswordResetSuccess"},"#;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let patched = dir.path().join("later-success.json");
+    std::fs::write(&patched, text.replacen('[', &format!("[{success}"), 1)).expect("write");
+    let r = events(&patched, json!({}));
+    expect(&r, "EVT-33004", "Warning", "LaterSuccess");
+    expect(&r, "EVT-HR-8023062C", "Warning", "LaterSuccess");
+}
+
+#[test]
+fn a_stopped_service_and_a_disabled_writeback() {
+    let r = events(&fixture("service-stopped.ps51.json"), json!({}));
+    expect(&r, "EVT-SERVICE-STOPPED", "Fail", "Stopped");
+    expect(&r, "EVT-HEARTBEAT", "Skipped", "ServiceStopped");
+    let r = events(
+        &fixture("service-stopped.ps7.json"),
+        json!({"Now": "2024-06-04T00:00:00Z"}),
+    );
+    expect(&r, "EVT-SERVICE-STOPPED", "Fail", "Stopped");
+
+    let r = events(&fixture("setup.ps7.json"), json!({}));
+    expect(&r, "EVT-WRITEBACK-STATE", "Fail", "Disabled");
+    expect(&r, "EVT-HEARTBEAT", "Skipped", "WritebackDisabled");
+    expect(&r, "EVT-31014", "Fail", "Current");
+    // Setup errors followed by a successful onboarding and heartbeats are over.
+    expect(&r, "EVT-32009", "Warning", "Recovered");
+    expect(&r, "EVT-32011", "Warning", "Recovered");
+    expect(&r, "EVT-32004", "Warning", "Recovered");
+}
+
+#[test]
+fn unknown_ids_are_reported_and_hash_sync_is_left_out() {
+    let r = events(&fixture("unknown.ps51.json"), json!({}));
+    expect(&r, "EVT-UNKNOWN", "Warning", "Unknown");
+    expect(&r, "EVT-PHS-EXCLUDED", "Skipped", "PasswordHashSync");
+    expect(&r, "EVT-HR-80070005", "Warning", "Undocumented");
+    let unknown = &result(&r, "EVT-UNKNOWN")["Evidence"];
+    let listed: Vec<(String, u64, u64)> = unknown["Ids"]
+        .as_array()
+        .expect("Ids")
+        .iter()
+        .map(|i| {
+            (
+                i["Provider"].as_str().unwrap_or_default().to_string(),
+                i["Id"].as_u64().unwrap_or(0),
+                i["Count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("ADSync".to_string(), 6946, 2),
+            ("PasswordResetService".to_string(), 31099, 1)
+        ]
+    );
+    assert_eq!(
+        result(&r, "EVT-PHS-EXCLUDED")["Evidence"]["Counts"],
+        json!({"611": 1, "654": 1, "656": 1, "657": 1})
+    );
+    let read = &result(&r, "EVT-READ")["Evidence"];
+    assert_eq!(read["OtherProviderEvents"], json!(2));
+    assert_eq!(read["ExcludedHashSyncEvents"], json!(4));
+    // Informational unknown ids alone are not a warning.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("info.json");
+    std::fs::write(
+        &p,
+        r#"{"Id": 6946, "ProviderName": "ADSync", "TimeCreated": "2024-01-01T00:00:00Z", "LevelDisplayName": "Information", "Message": "x"}"#,
+    )
+    .expect("write");
+    let r = events(&p, json!({}));
+    expect(&r, "EVT-UNKNOWN", "Pass", "Unknown");
+    expect(&r, "EVT-HEARTBEAT", "Warning", "NoWritebackEvents");
+}
+
+#[test]
+fn malformed_entries_become_warnings_and_the_rest_is_read() {
+    let good = |m: u32| {
+        format!(
+            r#"{{"Id": 31019, "ProviderName": "PasswordResetService", "TimeCreated": "2024-06-03T08:{m:02}:00Z", "LevelDisplayName": "Information", "Message": "hb"}}"#
+        )
+    };
+    let text = format!(
+        "[{}, 42, {{\"Id\": \"x\", \"ProviderName\": \"ADSync\", \"TimeCreated\": \"2024-06-03T08:00:00Z\"}}, {{\"ProviderName\": \"ADSync\"}}, {{\"Id\": 33004, \"TimeCreated\": \"2024-06-03T08:20:00Z\", \"Message\": [1]}}, {{\"Id\": 31019, \"ProviderName\": \"PasswordResetService\", \"TimeCreated\": false}}, {}]",
+        good(5),
+        good(30)
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("malformed.json");
+    std::fs::write(&p, text).expect("write");
+    let r = events(&p, json!({}));
+    expect(&r, "EVT-READ", "Warning", "ReadWithWarnings");
+    let read = &result(&r, "EVT-READ")["Evidence"];
+    assert_eq!(read["Entries"], json!(7));
+    assert_eq!(read["Events"], json!(3), "{read}");
+    assert_eq!(read["Warnings"], json!(6), "{read}");
+    let texts = read["WarningTexts"].to_string();
+    for needle in [
+        "entry 2 is a number",
+        "entry 3 skipped: Id is a string",
+        "entry 4 skipped: it has no Id",
+        "entry 5 has no ProviderName; taken as PasswordResetService",
+        "entry 5 Message is an array",
+        "entry 6 skipped: TimeCreated false",
+    ] {
+        assert!(texts.contains(needle), "{needle} not in {texts}");
+    }
+    expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
+    assert_eq!(
+        result(&r, "EVT-HEARTBEAT")["Evidence"]["HeartbeatCount"],
+        json!(2)
+    );
+    expect(&r, "EVT-33004", "Fail", "Current");
+}
+
+#[test]
+fn a_truncated_export_keeps_the_events_before_the_cut() {
+    let r = events(&fixture("truncated.ps7.json"), json!({}));
+    expect(&r, "EVT-READ", "Warning", "Truncated");
+    let read = &result(&r, "EVT-READ")["Evidence"];
+    assert!(
+        read["Truncated"]
+            .as_str()
+            .is_some_and(|t| t.contains("truncated") && t.contains("entries before that point")),
+        "{read}"
+    );
+    let n = read["Events"].as_u64().unwrap_or(0);
+    assert!((15..43).contains(&n), "{n} of 43 events read");
+    expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
+    // Cut before the first complete entry: nothing to diagnose, a clear error.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("cut.json");
+    std::fs::write(&p, "[\r\n  {\r\n    \"Id\": 31019,").expect("write");
+    let e = error_of(&p, json!({}));
+    assert!(e.contains("truncated"), "{e}");
+    // Not an event file at all.
+    std::fs::write(&p, "Id,ProviderName\r\n31019,PasswordResetService\r\n").expect("write");
+    let e = error_of(&p, json!({}));
+    assert!(e.contains("neither an .evtx file nor JSON"), "{e}");
+}
+
+/// Parses a summary time such as `2021-03-31T23:51:45.0187674Z UTC`.
+fn summary_time(text: &str) -> Timestamp {
+    let v = json!(text.trim_end_matches(" UTC"));
+    Timestamp::decode(&Node::root(&v)).expect("summary time")
+}
+
+#[test]
+fn real_evtx_files_match_their_independent_summaries() {
+    for name in [
+        "evtx-Application_no_crc32.evtx",
+        "evtx-new-user-security.evtx",
+    ] {
+        let summary: Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture(&format!("{name}.summary.json"))).expect("summary"),
+        )
+        .expect("summary JSON");
+        let expected = summary["records"].as_array().expect("records");
+        let mut got = Vec::new();
+        let report = input::read_file(
+            &fixture(name),
+            &mut |e| {
+                got.push(e);
+                Flow::Continue
+            },
+            &mut |_| {},
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(report.warnings.count, 0, "{name}: {:?}", report.warnings);
+        assert!(report.truncated.is_none(), "{name}");
+        assert_eq!(got.len(), expected.len(), "{name}");
+        for (e, x) in got.iter().zip(expected) {
+            let rid = x["EventRecordID"].as_u64();
+            assert_eq!(e.record_id, rid, "{name}");
+            assert_eq!(
+                Some(u64::from(e.id)),
+                x["EventID"].as_u64(),
+                "{name} {rid:?}"
+            );
+            assert_eq!(
+                e.qualifiers.map(u64::from),
+                x["Qualifiers"].as_u64(),
+                "{name} {rid:?}"
+            );
+            assert_eq!(Some(e.provider.as_str()), x["Provider"].as_str(), "{name}");
+            assert_eq!(e.event_source.as_deref(), x["EventSourceName"].as_str());
+            assert_eq!(e.computer.as_deref(), x["Computer"].as_str(), "{name}");
+            assert_eq!(
+                e.level,
+                Level::from_number(x["Level"].as_u64().expect("Level")),
+                "{name} {rid:?}"
+            );
+            let when = summary_time(x["TimeCreated"].as_str().expect("time"));
+            assert_eq!(e.written, Some(when), "{name} {rid:?}");
+            // TimeCreated/SystemTime is what Get-WinEvent shows; the record header's time
+            // can differ from it by a little.
+            assert!((e.time.0 - when.0).abs() < 1_000, "{name} {rid:?}");
+        }
+        let r = events(&fixture(name), json!({}));
+        expect(&r, "EVT-READ", "Warning", "NoWritebackEvents");
+        assert_eq!(result(&r, "EVT-READ")["Evidence"]["Format"], json!("evtx"));
+    }
+    // The classic event data strings become the message text.
+    let mut messages = BTreeMap::new();
+    input::read_file(
+        &fixture("evtx-Application_no_crc32.evtx"),
+        &mut |e| {
+            messages.insert(e.record_id.unwrap_or(0), e.message);
+            Flow::Continue
+        },
+        &mut |_| {},
+    )
+    .expect("read");
+    assert_eq!(
+        messages.get(&427).map(String::as_str),
+        Some("Windows Defender\nSECURITY_PRODUCT_STATE_ON")
+    );
+    assert_eq!(messages.get(&426).map(String::as_str), Some(""));
+}
+
+#[test]
+fn damaged_evtx_files_are_reported_not_fatal() {
+    let bytes = std::fs::read(fixture("evtx-Application_no_crc32.evtx")).expect("read");
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Cut inside the only chunk: nothing complete is left, and the report says why.
+    let cut = dir.path().join("cut.evtx");
+    std::fs::write(&cut, &bytes[..50_000]).expect("write");
+    let r = events(&cut, json!({}));
+    expect(&r, "EVT-READ", "Warning", "Truncated");
+    assert!(result(&r, "EVT-READ")["Evidence"]["Truncated"]
+        .as_str()
+        .is_some_and(|t| t.contains("truncated")));
+    // A full chunk plus part of a second one: the first chunk's records are read.
+    let mut longer = bytes.clone();
+    longer.extend_from_slice(&bytes[4096..4096 + 30_000]);
+    let p = dir.path().join("longer.evtx");
+    std::fs::write(&p, &longer).expect("write");
+    let r = events(&p, json!({}));
+    expect(&r, "EVT-READ", "Warning", "Truncated");
+    assert_eq!(result(&r, "EVT-READ")["Evidence"]["Events"], json!(17));
+    // A damaged chunk header: a warning, not a crash.
+    let mut broken = bytes.clone();
+    broken[4096..4096 + 8].copy_from_slice(b"XXXXXXXX");
+    let p = dir.path().join("broken.evtx");
+    std::fs::write(&p, &broken).expect("write");
+    let out = run_json(
+        &json!({"Command": "events", "Options": {"Path": p.to_string_lossy()}}).to_string(),
+    );
+    assert!(out.contains("chunk"), "{out}");
+    // Only the file header: a clear error.
+    let p = dir.path().join("header.evtx");
+    std::fs::write(&p, &bytes[..100]).expect("write");
+    let e = error_of(&p, json!({}));
+    assert!(e.contains(".evtx"), "{e}");
+    // MaxEvents stops an .evtx read too.
+    let r = events(
+        &fixture("evtx-Application_no_crc32.evtx"),
+        json!({"MaxEvents": 5}),
+    );
+    assert_eq!(result(&r, "EVT-READ")["Evidence"]["Analysed"], json!(5));
+    expect(&r, "EVT-READ", "Warning", "Limited");
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    peak_rss_kb: u64,
+}
+
+/// Runs `wbdiag ARGS`, sampling its resident memory until it ends (killed after `limit`).
+fn wbdiag(args: &[&str], limit: Duration) -> Run {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wbdiag"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn wbdiag");
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let out_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let status = loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            for key in ["VmHWM:", "VmRSS:"] {
+                if let Some(kb) = s
+                    .lines()
+                    .find(|l| l.starts_with(key))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|n| n.parse::<u64>().ok())
+                {
+                    peak = peak.max(kb);
+                }
+            }
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("wbdiag {args:?} still running after {limit:?}; killed");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Run {
+        code: status.code().expect("exit code"),
+        stdout: out_t.join().expect("stdout thread"),
+        stderr: err_t.join().expect("stderr thread"),
+        peak_rss_kb: peak,
+    }
+}
+
+#[test]
+fn wbdiag_events_exit_codes_and_table() {
+    let limit = Duration::from_secs(20);
+    let healthy = fixture("healthy.ps51.json");
+    let r = wbdiag(&["events", "--file", &healthy.to_string_lossy()], limit);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("Heartbeat") && r.stdout.contains("Pass"),
+        "{}",
+        r.stdout
+    );
+    let failing = fixture("relay-down.ps7.json");
+    let r = wbdiag(
+        &["events", "--file", &failing.to_string_lossy(), "--json"],
+        limit,
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).expect("--json is JSON");
+    assert_eq!(report["Command"], json!("events"));
+    expect(&report, "EVT-RELAY-DOWN", "Fail", "Current");
+    let r = wbdiag(
+        &[
+            "events",
+            "--file",
+            &healthy.to_string_lossy(),
+            "--now",
+            "2024-06-03T12:00:00Z",
+            "--since",
+            "24h",
+            "--max-events",
+            "1000",
+        ],
+        limit,
+    );
+    assert_eq!(r.code, 1, "heartbeat an hour old: {}", r.stdout);
+    for bad in [
+        vec!["events", "--file", "/nonexistent/app.evtx"],
+        vec![
+            "events",
+            "--file",
+            &healthy.to_string_lossy(),
+            "--since",
+            "soon",
+        ],
+        vec![
+            "events",
+            "--file",
+            &healthy.to_string_lossy(),
+            "--max-events",
+            "0",
+        ],
+        vec!["events"],
+    ] {
+        let r = wbdiag(&bad, limit);
+        assert_eq!(r.code, 2, "{bad:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.trim().lines().count(),
+            1,
+            "{bad:?}: one line: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn connectivity_tests_the_relays_named_in_the_event_log() {
+    // The relay host does not exist; the proxy on a closed loopback port means nothing
+    // is looked up or sent anywhere, yet the host gets its row per stage.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let proxy = format!("http://127.0.0.1:{closed}");
+    let log = fixture("relay-link.ps7.json");
+    let r = wbdiag(
+        &[
+            "connectivity",
+            "--no-default-endpoints",
+            "--relays-from-events",
+            &log.to_string_lossy(),
+            "--proxy",
+            &proxy,
+            "--timeout-ms",
+            "2000",
+            "--json",
+        ],
+        Duration::from_secs(20),
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).expect("--json is JSON");
+    let host = "ssprdedicatedsbwbdtest-1.servicebus.windows.net:443";
+    let rows: Vec<&Value> = report["Results"]
+        .as_array()
+        .expect("Results")
+        .iter()
+        .filter(|x| x["Target"] == host)
+        .collect();
+    assert!(
+        rows.iter().any(|x| x["Id"] == "CONN-DNS"),
+        "{host} is a CONN-DNS target: {}",
+        r.stdout
+    );
+    assert!(rows.iter().any(|x| x["Status"] == "Fail"), "{}", r.stdout);
+    let note = result(&report, "CONN-EVENT-RELAYS");
+    assert_eq!(note["Status"], json!("Pass"));
+    assert_eq!(
+        note["Evidence"]["Hosts"],
+        json!(["ssprdedicatedsbwbdtest-1.servicebus.windows.net"])
+    );
+    // The same through the request API, and a log without relays.
+    let out = run_json(
+        &json!({"Command": "connectivity", "Options": {
+            "NoDefaultEndpoints": true, "Endpoints": ["127.0.0.1:1"], "Proxy": proxy,
+            "RelaysFromEvents": fixture("evtx-new-user-security.evtx").to_string_lossy(),
+            "TimeoutMs": 2000}})
+        .to_string(),
+    );
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    let note = v["Report"]["Results"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["Id"] == "CONN-EVENT-RELAYS"))
+        .unwrap_or_else(|| panic!("no note: {out}"));
+    assert_eq!(note["Status"], json!("Warning"), "{note}");
+    let out = run_json(
+        &json!({"Command": "connectivity", "Options": {"RelaysFromEvents": "/nonexistent.evtx"}})
+            .to_string(),
+    );
+    assert!(
+        out.contains("InvalidInput") && out.contains("cannot read"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_huge_log_is_streamed_in_bounded_memory() {
+    const N: u64 = 200_000;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("huge.json");
+    write_huge_log(&path, N);
+    let size = std::fs::metadata(&path).expect("size").len();
+    let started = Instant::now();
+    let r = wbdiag(
+        &["events", "--file", &path.to_string_lossy(), "--json"],
+        Duration::from_secs(120),
+    );
+    let took = started.elapsed();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let read = &result(&report, "EVT-READ")["Evidence"];
+    assert_eq!(read["Events"], json!(N));
+    assert_eq!(read["PasswordResetServiceEvents"], json!(N / 10 * 8));
+    assert_eq!(read["ADSyncEvents"], json!(N / 10));
+    assert_eq!(read["OtherProviderEvents"], json!(N / 10));
+    assert_eq!(read["Warnings"], json!(0));
+    expect(&report, "EVT-HEARTBEAT", "Pass", "Recent");
+    assert_eq!(
+        result(&report, "EVT-HEARTBEAT")["Evidence"]["HeartbeatCount"],
+        json!(N / 2)
+    );
+    assert_eq!(
+        result(&report, "EVT-OPERATIONS")["Evidence"]["Resets"],
+        json!({"Started": N / 10, "Succeeded": N / 10, "Failed": 0})
+    );
+    assert_eq!(
+        result(&report, "EVT-33008")["Evidence"]["Count"],
+        json!(N / 10)
+    );
+    assert_eq!(
+        result(&report, "EVT-HR-80230619")["Evidence"]["Count"],
+        json!(N / 10)
+    );
+    assert_eq!(
+        result(&report, "EVT-6329")["Evidence"]["Count"],
+        json!(N / 10)
+    );
+    // Bounded memory: far below the file's size (a Vec<Value> of it needs several times it).
+    let peak_mb = r.peak_rss_kb / 1024;
+    assert!(
+        r.peak_rss_kb * 1024 < size / 2 && peak_mb < 48,
+        "peak RSS {peak_mb} MiB for a {} MiB file",
+        size >> 20
+    );
+    eprintln!(
+        "{N} events ({} MiB) in {took:?}, peak RSS {peak_mb} MiB",
+        size >> 20
+    );
+}

@@ -1,0 +1,165 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+
+# Pester 5 tests of Test-WritebackEventLog and Test-WritebackConnectivity -IncludeEventLogRelays,
+# run on the Windows CI runner under Windows PowerShell 5.1 and PowerShell 7
+# (.github/workflows/windows.yml). Exported logs come from tests/fixtures/events (the same
+# files tests/events.rs runs through the engine on Linux); the live log is Get-WinEvent mocked
+# inside the module, so the runner's own Application log does not matter.
+
+BeforeAll {
+    $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
+    $script:ModulePath = $env:WBD_MODULE_PATH
+    if (-not $script:ModulePath) {
+        $script:ModulePath = [System.IO.Path]::Combine($repoRoot, 'target', 'module', 'WritebackDiagnostics')
+    }
+    Import-Module -Name ([System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
+    $script:Fixtures = [System.IO.Path]::Combine($repoRoot, 'tests', 'fixtures', 'events')
+
+    # What Get-WinEvent returns, reduced to the properties the module reads (newest first).
+    function New-TestEvent {
+        param ([int] $Id, [string] $ProviderName, [datetime] $TimeCreated, [string] $Level, [string] $Message)
+        [pscustomobject]@{
+            Id               = $Id
+            ProviderName     = $ProviderName
+            TimeCreated      = $TimeCreated
+            LevelDisplayName = $Level
+            Message          = $Message
+        }
+    }
+    $now = Get-Date
+    $script:LiveEvents = @(
+        New-TestEvent -Id 31019 -ProviderName 'PasswordResetService' -TimeCreated $now.AddMinutes(-2) -Level 'Information' -Message 'TrackingId: 5335b365-3db9-5191-8f8c-c33e77dc7f67, ServiceBusHeartBeat, Details: namespace ssprdedicatedsbwbdtest-1'
+        New-TestEvent -Id 33004 -ProviderName 'PasswordResetService' -TimeCreated $now.AddMinutes(-5) -Level 'Error' -Message "TrackingId: 62ef5965-a9a7-5e44-ae06-f450cd37fdd7, Reason: ADPermissionsError, Details: PasswordResetException: Access is denied.`r`n   at X.Y()"
+        New-TestEvent -Id 6329 -ProviderName 'ADSync' -TimeCreated $now.AddMinutes(-5) -Level 'Error' -Message 'An unexpected error has occurred during a password set operation. "BAIL: MMS(4924): 0x80230626 (The password could not be updated because the management agent credentials were denied access.)"'
+        New-TestEvent -Id 31015 -ProviderName 'PasswordResetService' -TimeCreated $now.AddMinutes(-30) -Level 'Information' -Message 'TrackingId: 9b2f6c0e-51a4-4c1e-9d64-6d3f0c2b7a10, WriteBackServiceStarted, Details: started'
+    )
+}
+
+AfterAll {
+    Remove-Module -Name 'WritebackDiagnostics' -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Test-WritebackEventLog' {
+    Context 'an exported log (-Path)' {
+        It 'reads the <_> export of a healthy log without failures' -ForEach @('ps51', 'ps7') {
+            $results = @(Test-WritebackEventLog -Path ([System.IO.Path]::Combine($script:Fixtures, ('healthy.{0}.json' -f $_))))
+            $results.Count | Should -BeGreaterThan 3
+            $results[0].PSTypeNames[0] | Should -Be 'WritebackDiagnostics.CheckResult'
+            @($results | Where-Object -FilterScript { $_.Status -in 'Fail', 'Error' }).Count | Should -Be 0
+            ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-HEARTBEAT' }).Status | Should -Be 'Pass'
+        }
+
+        It 'reads an .evtx file' {
+            $results = @(Test-WritebackEventLog -Path ([System.IO.Path]::Combine($script:Fixtures, 'evtx-Application_no_crc32.evtx')))
+            $read = $results | Where-Object -FilterScript { $_.Id -eq 'EVT-READ' }
+            $read.Evidence.Format | Should -Be 'evtx'
+            $read.Evidence.Events | Should -Be 17
+        }
+
+        It 'reports a relay outage as failures, and -Quiet as $false' {
+            $path = [System.IO.Path]::Combine($script:Fixtures, 'relay-down.ps51.json')
+            $results = @(Test-WritebackEventLog -Path $path)
+            ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-RELAY-DOWN' }).Status | Should -Be 'Fail'
+            Test-WritebackEventLog -Path $path -Quiet | Should -BeFalse
+            Test-WritebackEventLog -Path ([System.IO.Path]::Combine($script:Fixtures, 'healthy.ps7.json')) -Quiet | Should -BeTrue
+        }
+
+        It 'applies -Since and -MaxEvents to the file' {
+            $path = [System.IO.Path]::Combine($script:Fixtures, 'healthy.ps7.json')
+            $read = Test-WritebackEventLog -Path $path -Since ([datetime]::new(2024, 6, 3, 10, 0, 0, [System.DateTimeKind]::Utc)) | Where-Object -FilterScript { $_.Id -eq 'EVT-READ' }
+            $read.Evidence.Analysed | Should -Be 14
+            $read = Test-WritebackEventLog -Path $path -MaxEvents 5 | Where-Object -FilterScript { $_.Id -eq 'EVT-READ' }
+            $read.Evidence.Outcome | Should -Be 'Limited'
+        }
+
+        It 'resolves a relative -Path against the current location' {
+            Push-Location -LiteralPath $script:Fixtures
+            try {
+                $results = @(Test-WritebackEventLog -Path 'setup.ps7.json')
+            } finally {
+                Pop-Location
+            }
+            ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-WRITEBACK-STATE' }).Status | Should -Be 'Fail'
+        }
+
+        It 'stops with WbdInvalidInput when the file cannot be read' {
+            { Test-WritebackEventLog -Path ([System.IO.Path]::Combine($script:Fixtures, 'missing.evtx')) } |
+                Should -Throw -ErrorId 'WbdInvalidInput,Test-WritebackEventLog'
+        }
+    }
+
+    Context 'the live log' {
+        BeforeAll {
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith { $script:LiveEvents }
+        }
+
+        It 'reads PasswordResetService and ADSync events of the last 7 days from the Application log' {
+            $results = @(Test-WritebackEventLog)
+            Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -Times 1 -Exactly -ParameterFilter {
+                $FilterHashtable.LogName -eq 'Application' -and
+                (@($FilterHashtable.ProviderName) -join ',') -eq 'PasswordResetService,ADSync' -and
+                $FilterHashtable.StartTime -lt (Get-Date).AddDays(-6.9) -and
+                $MaxEvents -eq 100000
+            }
+            ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-HEARTBEAT' }).Status | Should -Be 'Pass'
+            ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-33004' }).Status | Should -Be 'Fail'
+            ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-HR-80230626' }).Status | Should -Be 'Fail'
+            ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-READ' }).Evidence.Events | Should -Be 4
+        }
+
+        It 'measures the heartbeat against the current time' {
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith { @($script:LiveEvents | Where-Object -FilterScript { $_.Id -ne 31019 }) }
+            $heartbeat = Test-WritebackEventLog | Where-Object -FilterScript { $_.Id -eq 'EVT-HEARTBEAT' }
+            $heartbeat.Status | Should -Be 'Fail'
+            $heartbeat.Evidence.ReferenceIs | Should -Be 'Now'
+        }
+
+        It 'treats "no events were found" as an empty log' {
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith {
+                Write-Error -Message 'No events were found that match the specified selection criteria.' -ErrorId 'NoMatchingEventsFound'
+            }
+            $results = @(Test-WritebackEventLog -WarningVariable warnings)
+            ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-HEARTBEAT' }).Evidence.Outcome | Should -Be 'NoWritebackEvents'
+            $warnings.Count | Should -Be 0
+        }
+
+        It 'writes one event as an array the engine reads' {
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith { $script:LiveEvents[0] }
+            $file = [System.IO.Path]::GetTempFileName()
+            try {
+                $count = InModuleScope -ModuleName 'WritebackDiagnostics' -Parameters @{ File = $file } -ScriptBlock {
+                    param ($File)
+                    Export-WbdWritebackEvent -Path $File -Since (Get-Date).AddDays(-1) -MaxEvents 10
+                }
+                $count | Should -Be 1
+                $parsed = @(Get-Content -LiteralPath $file -Raw | ConvertFrom-Json)
+                $parsed.Count | Should -Be 1
+                $parsed[0].Id | Should -Be 31019
+            } finally {
+                Remove-Item -LiteralPath $file -Force
+            }
+        }
+    }
+}
+
+Describe 'Test-WritebackConnectivity -IncludeEventLogRelays' {
+    BeforeAll {
+        Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith { $script:LiveEvents }
+        # A closed loopback port as the proxy: the relay host is never looked up or contacted.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        $script:ClosedProxy = 'http://127.0.0.1:{0}' -f $listener.LocalEndpoint.Port
+        $listener.Stop()
+    }
+
+    It 'tests the relay hosts named in the PasswordResetService events' {
+        $results = @(Test-WritebackConnectivity -IncludeEventLogRelays -NoDefaultEndpoint -Proxy $script:ClosedProxy -TimeoutSeconds 2)
+        Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -Times 1 -Exactly -ParameterFilter {
+            (@($FilterHashtable.ProviderName) -join ',') -eq 'PasswordResetService'
+        }
+        $note = $results | Where-Object -FilterScript { $_.Id -eq 'CONN-EVENT-RELAYS' }
+        $note.Status | Should -Be 'Pass'
+        @($note.Evidence.Hosts) | Should -Be @('ssprdedicatedsbwbdtest-1.servicebus.windows.net')
+        @($results | Where-Object -FilterScript { $_.Id -eq 'CONN-DNS' -and $_.Target -eq 'ssprdedicatedsbwbdtest-1.servicebus.windows.net:443' }).Count | Should -Be 1
+    }
+}
