@@ -279,21 +279,27 @@ fn domain(n: &Node) -> Result<Domain, WbdError> {
     })
 }
 
-fn domain_entry(n: &Node) -> Result<DomainEntry, WbdError> {
-    n.object()?;
-    let name = match n.get("Domain") {
-        Some(d) => d
-            .get_any(&["DNSRoot", "Name"])
-            .map(|v| v.text())
-            .transpose()?,
+/// The name of a forest or domain entry: the first of `keys` inside its `inner` object,
+/// else the entry's own `Name`.
+fn entry_name(n: &Node, inner: &str, keys: &[&str], missing: &str) -> Result<String, WbdError> {
+    let from_inner = match n.get(inner) {
+        Some(o) => o.get_any(keys).map(|v| v.text()).transpose()?,
         None => None,
     };
-    let name = match name {
-        Some(name) => name,
-        None => n
-            .opt_text("Name")?
-            .ok_or_else(|| n.invalid("a domain entry needs Domain.DNSRoot or Name"))?,
-    };
+    match from_inner {
+        Some(name) => Ok(name),
+        None => n.opt_text("Name")?.ok_or_else(|| n.invalid(missing)),
+    }
+}
+
+fn domain_entry(n: &Node) -> Result<DomainEntry, WbdError> {
+    n.object()?;
+    let name = entry_name(
+        n,
+        "Domain",
+        &["DNSRoot", "Name"],
+        "a domain entry needs Domain.DNSRoot or Name",
+    )?;
     Ok(DomainEntry {
         name,
         section: Section::decode(Some(n.clone()), n.path(), domain)?,
@@ -317,19 +323,12 @@ fn forest(n: &Node) -> Result<Forest, WbdError> {
 
 fn forest_entry(n: &Node) -> Result<ForestEntry, WbdError> {
     n.object()?;
-    let name = match n.get("Forest") {
-        Some(f) => f
-            .get_any(&["Name", "RootDomain"])
-            .map(|v| v.text())
-            .transpose()?,
-        None => None,
-    };
-    let name = match name {
-        Some(name) => name,
-        None => n
-            .opt_text("Name")?
-            .ok_or_else(|| n.invalid("a forest entry needs Forest.Name or Name"))?,
-    };
+    let name = entry_name(
+        n,
+        "Forest",
+        &["Name", "RootDomain"],
+        "a forest entry needs Forest.Name or Name",
+    )?;
     Ok(ForestEntry {
         name,
         section: Section::decode(Some(n.clone()), n.path(), forest)?,
