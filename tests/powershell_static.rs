@@ -1484,6 +1484,69 @@ fn result_with<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::V
         .unwrap_or_else(|| panic!("no {id} result"))
 }
 
+/// The option names each public cmdlet sends with `Invoke-WbdRequest`, per command.
+fn options_sent_by_cmdlets() -> Vec<(String, String, String)> {
+    let command = regex::Regex::new(r"-Command\s+'([a-z-]+)'").expect("regex");
+    let indexed = regex::Regex::new(r"\$options\['(\w+)'\]").expect("regex");
+    let literal = regex::Regex::new(r"(?s)\$options\s*=\s*\[ordered\]@\{(.*?)\}").expect("regex");
+    let key = regex::Regex::new(r"(?m)^\s*(\w+)\s*=").expect("regex");
+    let mut sent = Vec::new();
+    for name in script_basenames("Public") {
+        let file = format!("{MODULE_DIR}/Public/{name}.ps1");
+        let src = read(&file);
+        let Some(cmd) = command.captures(&src).map(|c| c[1].to_string()) else {
+            continue;
+        };
+        let mut names: Vec<String> = indexed
+            .captures_iter(&src)
+            .map(|c| c[1].to_string())
+            .collect();
+        for block in literal.captures_iter(&src) {
+            names.extend(key.captures_iter(&block[1]).map(|c| c[1].to_string()));
+        }
+        for name in names {
+            sent.push((file.clone(), cmd.clone(), name));
+        }
+    }
+    sent
+}
+
+#[test]
+fn cmdlets_send_only_options_the_engine_knows() {
+    let sent = options_sent_by_cmdlets();
+    for expected in [
+        "SnapshotPath",
+        "ProbePdc",
+        "MachineConfigPath",
+        "RelaysFromEvents",
+        "MaxEvents",
+    ] {
+        assert!(
+            sent.iter().any(|(_, _, name)| name == expected),
+            "option {expected} not found in the cmdlets: {sent:?}"
+        );
+    }
+    let control = writeback_diagnostics::control::Control::new();
+    let mut problems = Vec::new();
+    for (file, command, name) in &sent {
+        // A value of the wrong type: the engine rejects it without doing any work, and says
+        // "unknown field" only when it does not know the name at all.
+        let text = serde_json::json!({"Command": command, "Options": {name: {"WrongType": true}}})
+            .to_string();
+        let request = writeback_diagnostics::request::parse(&text).expect("request envelope");
+        match writeback_diagnostics::engine::run(&request, &control) {
+            Err(e) if e.to_string().contains("unknown field") => {
+                problems.push(format!(
+                    "{file}: {command} does not know option {name}: {e}"
+                ));
+            }
+            Err(_) => {}
+            Ok(_) => problems.push(format!("{file}: {command} accepted an object for {name}")),
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
 #[test]
 fn engine_reads_what_the_collector_writes() {
     let path = repo().join(COLLECTOR_FIXTURE);
@@ -1523,8 +1586,8 @@ fn engine_reads_what_the_collector_writes() {
         "PreferredWritable"
     );
 
-    // A live run (Test-WritebackPrerequisite without -Path) adds the probes of
-    // Get-WbdLiveSection, with the engine's TCP outcome tokens.
+    // A snapshot that already carries a Live section (the engine adds one when a live
+    // run asks for ProbePdc) is evaluated from those probes.
     let mut snapshot: serde_json::Value =
         serde_json::from_str(&read(COLLECTOR_FIXTURE)).expect("fixture is JSON");
     let probes: Vec<serde_json::Value> = [88, 135, 389, 445]

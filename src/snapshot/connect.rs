@@ -272,8 +272,17 @@ fn parameter_entry(n: &Node) -> Result<Parameter, WbdError> {
         name: n
             .opt_text("Name")?
             .ok_or_else(|| n.invalid("a parameter needs a Name"))?,
-        value: n.opt_text("Value")?,
+        value: n.opt("Value", parameter_value)?,
     })
+}
+
+/// A parameter's value: a text, or the texts of a multi-valued parameter joined with `; `.
+fn parameter_value(n: &Node) -> Result<String, WbdError> {
+    if n.value().is_array() {
+        let parts: Vec<String> = n.items().iter().map(Node::text).collect::<Result<_, _>>()?;
+        return Ok(parts.join("; "));
+    }
+    n.text()
 }
 
 fn sync_engine(n: &Node) -> Result<SyncEngine, WbdError> {
@@ -439,4 +448,31 @@ pub fn decode(n: &Node) -> Result<Connect, WbdError> {
         restrict_remote_sam: Fact::decode(n, "RestrictRemoteSam", |v| v.text())?,
         operating_system: n.opt("OperatingSystem", operating_system)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parameter_values_may_be_multi_valued() {
+        let one = json!({"Name": "forest-name", "Value": "contoso.com"});
+        let many =
+            json!({"Name": "preferred-dcs", "Value": ["DC01.contoso.com", "DC02.contoso.com"]});
+        let none = json!({"Name": "sign-and-encrypt", "Value": null});
+        let bad = json!({"Name": "x", "Value": [{"Nested": 1}]});
+        let p = |v: &serde_json::Value| parameter_entry(&Node::at(v, "P"));
+        assert_eq!(
+            p(&one).ok().and_then(|p| p.value).as_deref(),
+            Some("contoso.com")
+        );
+        assert_eq!(
+            p(&many).ok().and_then(|p| p.value).as_deref(),
+            Some("DC01.contoso.com; DC02.contoso.com")
+        );
+        assert_eq!(p(&none).ok().map(|p| p.value), Some(None));
+        let err = p(&bad).err().map(|e| e.message).unwrap_or_default();
+        assert!(err.contains("P.Value[0]"), "{err}");
+    }
 }

@@ -163,15 +163,11 @@ function Test-WritebackPrerequisite {
                     $collect['TestUser'] = $TestUser
                 }
                 $snapshot = Get-WritebackEnvironment @collect
-                Write-Verbose -Message 'Probing the PDC emulators from this server'
-                try {
-                    $live = Get-WbdLiveSection -Environment $snapshot
-                } finally {
-                    Write-Progress -Activity 'Collecting the password writeback environment' -Completed
-                }
-                $snapshot | Add-Member -NotePropertyName 'Live' -NotePropertyValue (Remove-WbdSecret -InputObject $live) -Force
+                # A live run is on the Connect server itself, so the engine also probes each
+                # PDC emulator on the AD ports from here (its DNS and TCP probes, each with a deadline).
                 $options = [ordered]@{
                     Snapshot = $snapshot
+                    ProbePdc = $true
                 }
             }
         }
