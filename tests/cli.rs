@@ -216,6 +216,52 @@ fn json_output_is_the_report() {
 
 /// Checks exit code 2, a one-line reason on stderr and nothing on stdout. Returns the
 /// reason, or what was wrong.
+#[test]
+fn idle_adds_a_row_with_the_checkpoints() {
+    let pki = Pki::new();
+    let server = Server::tls(
+        &pki.leaf(LeafKind::Good),
+        support::Behavior::IdleServer { close_after: None },
+    );
+    let target = server.endpoint();
+    let ca = pki.ca_file_str();
+    let args = [
+        "connectivity",
+        "--no-default-endpoints",
+        "--endpoint",
+        &target,
+        "--ca-file",
+        &ca,
+        "--idle",
+        "--idle-checkpoints",
+        "1,0.5",
+    ];
+    let r = wbdiag(&args, LIMIT);
+    // Checkpoints shorter than the 360 s requirement give a Warning, which is not a failure.
+    assert_eq!(r.code, 0, "{}", describe(&r));
+    let rows = table_rows(&r.stdout, &target);
+    assert_eq!(
+        rows.last().map(|(s, c)| (s.as_str(), c.as_str())),
+        Some(("Warning", "IdleTimeout")),
+        "{}",
+        describe(&r)
+    );
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let r = wbdiag(&json_args, LIMIT);
+    let report: Value = serde_json::from_str(&r.stdout).expect("JSON report");
+    let idle = report["Results"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|row| row["Id"] == "CONN-IDLE"))
+        .cloned()
+        .unwrap_or_default();
+    let seconds: Vec<f64> = idle["Evidence"]["Checkpoints"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|p| p["Seconds"].as_f64()).collect())
+        .unwrap_or_default();
+    assert_eq!(seconds, [0.5, 1.0], "{}", describe(&r));
+}
+
 fn usage_error(args: &[&str], what: &str) -> Result<String, String> {
     let r = wbdiag(args, LIMIT);
     let reason = r.stderr.trim();
@@ -297,6 +343,30 @@ fn bad_numbers_cloud_and_options_exit_2_with_a_one_line_reason() {
             with(&["--endpoint", "localhost:1", "--frobnicate"]),
         ),
         ("unknown command", vec!["teleport"]),
+        (
+            "--idle-checkpoints without --idle",
+            with(&["--endpoint", "localhost:1", "--idle-checkpoints", "60"]),
+        ),
+        (
+            "non-numeric --idle-checkpoints",
+            with(&[
+                "--endpoint",
+                "localhost:1",
+                "--idle",
+                "--idle-checkpoints",
+                "1m",
+            ]),
+        ),
+        (
+            "zero idle checkpoint",
+            with(&[
+                "--endpoint",
+                "localhost:1",
+                "--idle",
+                "--idle-checkpoints",
+                "0,60",
+            ]),
+        ),
     ]);
 }
 

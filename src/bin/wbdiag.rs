@@ -1,13 +1,15 @@
 //! `wbdiag`: the command-line front end of WritebackDiagnostics.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::{json, Map, Value};
 
 use writeback_diagnostics::control::Control;
-use writeback_diagnostics::error::ErrorCode;
-use writeback_diagnostics::{engine, render, request};
+use writeback_diagnostics::error::{ErrorCode, WbdError};
+use writeback_diagnostics::{api, engine, render, request};
 
 /// Finds out why Microsoft Entra self-service password writeback does not work.
 #[derive(Parser)]
@@ -108,6 +110,13 @@ struct ConnectivityArgs {
     /// Also test the relay hosts named in this event log (.evtx or Get-WinEvent JSON).
     #[arg(long, value_name = "FILE")]
     relays_from_events: Option<String>,
+    /// Also measure how long idle connections survive on the path (takes as long as the
+    /// longest checkpoint, 6 minutes by default).
+    #[arg(long)]
+    idle: bool,
+    /// Idle checkpoints in seconds, comma-separated (default 60,120,180,300,360).
+    #[arg(long, value_name = "S,S,...", value_delimiter = ',', requires = "idle")]
+    idle_checkpoints: Vec<f64>,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -139,8 +148,40 @@ impl ConnectivityArgs {
             "RelaysFromEvents",
             self.relays_from_events.clone().map(Value::from),
         );
+        if self.idle {
+            o.insert("Idle".into(), json!(true));
+        }
+        if !self.idle_checkpoints.is_empty() {
+            o.insert("IdleCheckpoints".into(), json!(self.idle_checkpoints));
+        }
         Value::Object(o)
     }
+}
+
+/// Runs the request; on a terminal, shows the engine's progress on stderr meanwhile.
+fn run_with_progress(req: &request::Request) -> Result<api::Report, WbdError> {
+    let control = Control::new();
+    if !std::io::stderr().is_terminal() {
+        return engine::run(req, &control);
+    }
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| engine::run(req, &control));
+        let mut shown = String::new();
+        while !worker.is_finished() {
+            let now = control.progress().activity;
+            if now != shown {
+                eprint!("\r\x1b[K{now}");
+                shown = now;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        if !shown.is_empty() {
+            eprint!("\r\x1b[K");
+        }
+        worker
+            .join()
+            .unwrap_or_else(|_| Err(WbdError::new(ErrorCode::Panic, "the engine panicked")))
+    })
 }
 
 fn main() -> ExitCode {
@@ -170,7 +211,7 @@ fn main() -> ExitCode {
         Cmd::Events(a) => ("events", a.options(), a.json),
     };
     let text = json!({"Command": name, "Options": options}).to_string();
-    let result = request::parse(&text).and_then(|req| engine::run(&req, &Control::new()));
+    let result = request::parse(&text).and_then(|req| run_with_progress(&req));
     match result {
         Ok(report) => {
             if as_json {

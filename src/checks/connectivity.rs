@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::api::{CheckResult, Status};
-use crate::checks::result_from;
+use crate::checks::{idle, result_from};
 use crate::control::Control;
 use crate::endpoints::{self, Cloud, Endpoint, ENDPOINTS_DOC};
 use crate::error::{ErrorCode, WbdError};
@@ -52,6 +52,11 @@ pub struct Options {
     pub overall_timeout_ms: Option<u64>,
     /// Event log (.evtx or Get-WinEvent JSON) whose relay hosts are tested too.
     pub relays_from_events: Option<String>,
+    /// Also measure how long idle connections survive (default checkpoints).
+    #[serde(default)]
+    pub idle: bool,
+    /// Idle checkpoints in seconds; implies `Idle`.
+    pub idle_checkpoints: Option<Vec<f64>>,
 }
 
 /// Validated inputs of one run.
@@ -63,6 +68,8 @@ struct Plan {
     overall: Duration,
     /// The event file and the relay hosts it named.
     event_relays: Option<(String, Vec<String>)>,
+    /// Idle checkpoints, when the idle test was asked for.
+    idle: Option<Vec<Duration>>,
 }
 
 fn timeout(name: &str, value: Option<u64>, default: u64) -> Result<Duration, WbdError> {
@@ -113,6 +120,11 @@ impl Plan {
             .saturating_add(2_000)
             .clamp(DEFAULT_OVERALL_MS, MAX_TIMEOUT_MS);
         let overall = timeout("OverallTimeoutMs", opts.overall_timeout_ms, derived)?;
+        let idle = if opts.idle || opts.idle_checkpoints.is_some() {
+            Some(idle::checkpoints(opts.idle_checkpoints.as_deref())?)
+        } else {
+            None
+        };
         let endpoints = list
             .into_iter()
             .map(|e| proxy::choose(&e, explicit.as_ref(), machine.as_ref()).map(|r| (e, r)))
@@ -124,6 +136,7 @@ impl Plan {
             stage,
             overall,
             event_relays,
+            idle,
         })
     }
 }
@@ -166,7 +179,7 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
             )
         })?;
     let ctx = Arc::new(Ctx {
-        trust: plan.trust,
+        trust: plan.trust.clone(),
         stage: plan.stage,
         overall_at: Instant::now() + plan.overall,
         done: AtomicUsize::new(0),
@@ -174,7 +187,7 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
         control: control.clone(),
     });
     let token = control.token().clone();
-    let endpoints = plan.endpoints;
+    let endpoints = plan.endpoints.clone();
     let all = async {
         let mut set = tokio::task::JoinSet::new();
         for (i, (ep, route)) in endpoints.into_iter().enumerate() {
@@ -196,22 +209,26 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
         rows.sort_by_key(|(i, _)| *i);
         Ok(rows.into_iter().flat_map(|(_, r)| r).collect::<Vec<_>>())
     };
+    let cancelled = || WbdError::new(ErrorCode::Cancelled, "the connectivity check was cancelled");
     let outcome = runtime.block_on(async {
         tokio::select! {
             r = all => Some(r),
             _ = token.cancelled() => None,
         }
     });
+    let mut results = outcome.ok_or_else(cancelled)??;
+    if let Some(idles) = &plan.idle {
+        let rows = runtime
+            .block_on(async {
+                tokio::select! {
+                    r = idle_phase(&plan, idles, &results, control) => Some(r),
+                    _ = token.cancelled() => None,
+                }
+            })
+            .ok_or_else(cancelled)?;
+        results.extend(rows);
+    }
     drop(runtime);
-    let mut results = match outcome {
-        None => {
-            return Err(WbdError::new(
-                ErrorCode::Cancelled,
-                "the connectivity check was cancelled",
-            ))
-        }
-        Some(r) => r?,
-    };
     if plan.cloud == Cloud::UsGov {
         results.push(usgov_relay_note());
     }
@@ -220,6 +237,106 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
     }
     control.set_progress(100, "Done");
     Ok(results)
+}
+
+/// The idle test: every endpoint whose other checks passed, all checkpoints at once,
+/// with progress showing the time left.
+async fn idle_phase(
+    plan: &Plan,
+    idles: &[Duration],
+    earlier: &[CheckResult],
+    control: &Control,
+) -> Vec<CheckResult> {
+    let phase = idle::phase_deadline(idles, plan.stage);
+    let started = Instant::now();
+    let overall = started + phase;
+    let longest = idles.iter().max().copied().unwrap_or_default();
+    let mut set = tokio::task::JoinSet::new();
+    let mut rows: Vec<(usize, CheckResult)> = Vec::new();
+    for (i, (ep, route)) in plan.endpoints.iter().enumerate() {
+        let target = ep.to_string();
+        let failed = earlier
+            .iter()
+            .any(|r| r.target == target && matches!(r.status, Status::Fail | Status::Error));
+        if failed {
+            rows.push((i, idle_not_run(ep, route)));
+            continue;
+        }
+        let (ep, route, trust, stage) = (ep.clone(), route.clone(), plan.trust.clone(), plan.stage);
+        let idles = idles.to_vec();
+        set.spawn(async move {
+            (
+                i,
+                idle::probe_endpoint(&ep, &route, &trust, stage, &idles, overall).await,
+            )
+        });
+    }
+    let count = set.len();
+    let ticker = async {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let elapsed = started.elapsed();
+            let left = longest.saturating_sub(elapsed);
+            let pct = (elapsed.as_secs_f64() / longest.as_secs_f64().max(0.001) * 100.0).min(99.0);
+            let activity = if left.is_zero() {
+                format!("Idle test: using the idle connections to {count} endpoint(s)")
+            } else {
+                format!(
+                    "Idle test: {} left (holding {} connection(s) to {count} endpoint(s) idle)",
+                    clock(left),
+                    count * idles.len()
+                )
+            };
+            control.set_progress(pct as u8, activity);
+        }
+    };
+    let collect = async {
+        while let Some(joined) = set.join_next().await {
+            if let Ok(r) = joined {
+                rows.push(r);
+            }
+        }
+    };
+    tokio::select! {
+        () = collect => {}
+        () = ticker => {}
+    }
+    rows.sort_by_key(|(i, _)| *i);
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
+/// `4 min 05 s`, `12 s`.
+fn clock(d: Duration) -> String {
+    let s = d.as_secs() + u64::from(d.subsec_millis() > 0);
+    if s >= 60 {
+        format!("{} min {:02} s", s / 60, s % 60)
+    } else {
+        format!("{s} s")
+    }
+}
+
+fn idle_not_run(ep: &Endpoint, route: &Route) -> CheckResult {
+    let f = Finding {
+        status: Status::Skipped,
+        ..Finding::pass(
+            "NotRun",
+            format!("Idle test of {ep} not run"),
+            "Not run because a connectivity stage to this endpoint failed; fix that first.",
+        )
+    }
+    .with("Route", route.kind())
+    .with("Host", ep.host.clone())
+    .with("Port", ep.port)
+    .with("RequirementSeconds", idle::REQUIRED.as_secs());
+    result_from(
+        idle::IDLE_ID,
+        idle::IDLE_CHECK,
+        &ep.to_string(),
+        PROXY_DOC,
+        f,
+        0,
+    )
 }
 
 fn usgov_relay_note() -> CheckResult {

@@ -2,6 +2,7 @@
 
 pub mod connectivity;
 pub mod events;
+pub mod idle;
 pub mod pdc_probe;
 pub mod prerequisites;
 

@@ -3,6 +3,8 @@
 
 pub mod dns;
 pub mod http;
+pub mod idle;
+pub mod path;
 pub mod proxy_connect;
 pub mod tcp;
 pub mod tls;

@@ -14,7 +14,10 @@
 //!   demanding Basic authentication.
 //! - [`Blackhole`]: a listener whose accept queue is full, so that new TCP connects hang.
 //! - [`closed_port`]: a port nothing listens on.
+//! - [`relay::IdleRelay`]: a TCP relay that ends idle flows by RST, FIN or silence.
 #![allow(dead_code)]
+
+pub mod relay;
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -275,6 +278,11 @@ pub enum Behavior {
     /// Plain TCP: read what the client sends first (a request head, or anything else),
     /// write these bytes, close cleanly.
     PlainRespond(Vec<u8>),
+    /// TLS handshake, then wait for a request as long as the client likes, or until
+    /// `close_after` of idleness, when the server ends the session itself (close_notify,
+    /// then FIN) the way a web server's keep-alive limit does. A request gets
+    /// `200 OK` and a clean close.
+    IdleServer { close_after: Option<Duration> },
 }
 
 impl Behavior {
@@ -285,6 +293,7 @@ impl Behavior {
                 | Behavior::ResetAfterRequest
                 | Behavior::CloseAfterRequest
                 | Behavior::HoldAfterHandshake
+                | Behavior::IdleServer { .. }
         )
     }
 }
@@ -597,6 +606,36 @@ impl Conn {
                 self.drain(&mut tls, Duration::from_secs(2));
                 Ok(())
             }
+            Behavior::IdleServer { close_after } => {
+                let until = Instant::now() + close_after.unwrap_or(SERVER_LIFETIME);
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while self.live() && Instant::now() < until {
+                    match tls.read(&mut buf) {
+                        Ok(0) => return Ok(()),
+                        Ok(n) => {
+                            head.extend_from_slice(&buf[..n]);
+                            if head.windows(4).any(|w| w == b"\r\n\r\n") {
+                                break;
+                            }
+                        }
+                        Err(e) if is_timeout(&e) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                if !head.is_empty() {
+                    self.record(&head);
+                    tls.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")?;
+                }
+                tls.conn.send_close_notify();
+                tls.flush()?;
+                while tls.conn.wants_write() {
+                    tls.conn.write_tls(&mut tls.sock)?;
+                }
+                let _ = tls.sock.shutdown(Shutdown::Write);
+                self.drain(&mut tls, Duration::from_secs(2));
+                Ok(())
+            }
             Behavior::Respond(bytes) => {
                 self.read_head(&mut tls, false)?;
                 tls.write_all(bytes)?;
@@ -835,6 +874,9 @@ pub enum ProxyMode {
     RefuseConnect,
     /// Requests without these Basic credentials get `407`.
     BasicAuth(&'static str, &'static str),
+    /// CONNECT allowed; tunnels idle for this many seconds are closed (tinyproxy's
+    /// `Timeout`), as a proxy's idle timeout does.
+    IdleTimeout(u32),
 }
 
 /// A tinyproxy process on 127.0.0.1, in the foreground (`-d`), killed on drop.
@@ -860,17 +902,21 @@ impl Tinyproxy {
             let mut text = format!(
                 "Port {port}\n\
                  Listen 127.0.0.1\n\
-                 Timeout 30\n\
+                 Timeout {timeout}\n\
                  MaxClients 32\n\
                  Allow 127.0.0.1\n\
                  LogFile \"{}\"\n\
                  PidFile \"{}\"\n\
                  LogLevel Info\n",
                 log.display(),
-                pid.display()
+                pid.display(),
+                timeout = match mode {
+                    ProxyMode::IdleTimeout(s) => s,
+                    _ => 30,
+                }
             );
             match mode {
-                ProxyMode::AllowAll => {}
+                ProxyMode::AllowAll | ProxyMode::IdleTimeout(_) => {}
                 ProxyMode::RefuseConnect => text.push_str("ConnectPort 1\n"),
                 ProxyMode::BasicAuth(user, pass) => {
                     text.push_str(&format!("BasicAuth {user} {pass}\n"))
