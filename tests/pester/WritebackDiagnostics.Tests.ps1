@@ -229,6 +229,40 @@ Describe 'Test-WritebackConnectivity' {
         }
     }
 
+    Context '-IdleTimeout' {
+        It 'skips the idle test of an endpoint whose connection fails, without waiting' {
+            $elapsed = Measure-Command -Expression {
+                $script:IdleResults = @(Test-WritebackConnectivity -Endpoint $script:ClosedEndpoint -NoDefaultEndpoint -NoProxy -IdleTimeout -Checkpoint 30 -TimeoutSeconds 5)
+            }
+            $idle = @($script:IdleResults | Where-Object -FilterScript { $_.Id -eq 'CONN-IDLE' })
+            $idle.Count | Should -Be 1
+            $idle[0].Check | Should -Be 'IdleTimeout'
+            $idle[0].Status | Should -Be 'Skipped'
+            $idle[0].Evidence.Outcome | Should -Be 'NotRun'
+            $idle[0].Evidence.RequirementSeconds | Should -Be 360
+            $elapsed.TotalSeconds | Should -BeLessThan 20
+        }
+
+        It 'adds no idle result without -IdleTimeout' {
+            @($script:Results | Where-Object -FilterScript { $_.Id -eq 'CONN-IDLE' }).Count | Should -Be 0
+        }
+
+        It 'rejects -Checkpoint without -IdleTimeout with WbdInvalidInput' {
+            { Test-WritebackConnectivity -Endpoint $script:ClosedEndpoint -NoDefaultEndpoint -Checkpoint 60 } |
+                Should -Throw -ErrorId 'WbdInvalidInput,Test-WritebackConnectivity'
+        }
+
+        It 'validates -Checkpoint before calling the engine' {
+            { Test-WritebackConnectivity -IdleTimeout -Checkpoint 0 } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,Test-WritebackConnectivity'
+        }
+
+        It 'rejects -NoProxy with -Proxy with WbdInvalidInput' {
+            { Test-WritebackConnectivity -NoProxy -Proxy 'http://127.0.0.1:3128' } |
+                Should -Throw -ErrorId 'WbdInvalidInput,Test-WritebackConnectivity'
+        }
+    }
+
     Context 'a module folder without its engine' {
         It 'fails Import-Module with WbdNativeLibraryNotFound' {
             $copy = [System.IO.Path]::Combine($TestDrive, 'WritebackDiagnostics')

@@ -11,10 +11,22 @@ function Test-WritebackConnectivity {
     (CONN-HTTP). All endpoints are probed at the same time and every stage has its own
     timeout, so a blocked path costs seconds, not minutes.
 
+    With -IdleTimeout it also measures how long idle connections survive on the path
+    (CONN-IDLE), which a firewall, NAT device or proxy with a short idle timeout breaks
+    intermittently: for each endpoint it opens one connection per checkpoint (60, 120, 180,
+    300 and 360 seconds by default) along the same route and with TLS, leaves them all idle
+    at the same time, then sends one small request on each. Each checkpoint is Alive, Reset
+    (a middlebox's RST), ClosedByPeer (a FIN without TLS close_notify, usually a proxy or
+    firewall), ClosedByServer (the server's own TLS close_notify: its keep-alive limit, not
+    the network's fault) or Dropped (no answer: silently discarded). The result brackets the
+    timeout ("survive 120 s and are cut by 180 s") against the 6 minutes required. This takes
+    as long as the longest checkpoint; the progress bar shows the time left and Ctrl+C stops
+    it at once.
+
     Run it on the Entra Connect server itself, since that is the machine whose path matters.
     By default the proxy is read the way the sync engine reads it: from the 64-bit .NET
     Framework machine.config (its system.net/defaultProxy section). Use -Proxy to test a
-    specific proxy instead.
+    specific proxy instead, or -NoProxy to connect directly.
 
     The command writes one WritebackDiagnostics.CheckResult object per check and endpoint. A
     failed check is data (Status 'Fail'), not an error: the command only writes an error when
@@ -54,6 +66,21 @@ function Test-WritebackConnectivity {
     .PARAMETER TimeoutSeconds
     The timeout of each stage (DNS, TCP, proxy, TLS, HTTP) for each endpoint, from 1 to 300
     seconds. The default is 5.
+
+    .PARAMETER NoProxy
+    Connects directly, ignoring the proxy in machine.config. Compare a run with it and one
+    without to tell whether the proxy or the network behind it causes a failure, for example
+    idle connections being cut. Cannot be combined with -Proxy or -MachineConfigPath.
+
+    .PARAMETER IdleTimeout
+    Also measures how long idle connections survive on the path to each endpoint whose other
+    checks pass (result CONN-IDLE). The run then takes as long as the longest checkpoint, six
+    minutes by default.
+
+    .PARAMETER Checkpoint
+    The idle times to test with -IdleTimeout, in seconds (0.1 to 3600, at most 20 values).
+    The default is 60, 120, 180, 300, 360. Writeback needs idle connections to live at least
+    360 seconds, so shorter checkpoints alone give a Warning.
 
     .PARAMETER IncludeEventLogRelays
     Also tests, on port 443, the Service Bus relay hosts that this server's writeback events
@@ -112,6 +139,22 @@ function Test-WritebackConnectivity {
     tested and shows the results for the relays only.
 
     .EXAMPLE
+    Test-WritebackConnectivity -IdleTimeout -Endpoint 'ssprdedicatedsbprodscu.servicebus.windows.net' -NoDefaultEndpoint | Where-Object -FilterScript { $_.Id -eq 'CONN-IDLE' } | Select-Object -ExpandProperty Evidence | Select-Object -ExpandProperty Checkpoints
+
+    Holds connections to one relay idle for 60 to 360 seconds through the machine.config
+    proxy and shows, per checkpoint, whether the connection was still alive and, if not, how
+    it ended.
+
+    .EXAMPLE
+    $viaProxy = Test-WritebackConnectivity -IdleTimeout -Checkpoint 120, 240, 360 | Where-Object -FilterScript { $_.Id -eq 'CONN-IDLE' }
+    $direct = Test-WritebackConnectivity -IdleTimeout -Checkpoint 120, 240, 360 -NoProxy | Where-Object -FilterScript { $_.Id -eq 'CONN-IDLE' }
+    $viaProxy + $direct | Format-Table -Property Target, Status, @{ Name = 'Route'; Expression = { $_.Evidence.Route } }, Title
+
+    Runs the idle test through the proxy and again directly (from a server allowed out
+    without the proxy), to see whether the proxy or the firewall behind it cuts idle
+    connections.
+
+    .EXAMPLE
     Test-WritebackConnectivity | Where-Object -FilterScript { $_.Id -eq 'CONN-TLS' } | Select-Object -Property Target, Status, @{ Name = 'Outcome'; Expression = { $_.Evidence.Outcome } }
 
     Shows the TLS outcome token of every endpoint (for example Established or
@@ -166,6 +209,17 @@ function Test-WritebackConnectivity {
         [int] $TimeoutSeconds = 5,
 
         [Parameter()]
+        [switch] $NoProxy,
+
+        [Parameter()]
+        [switch] $IdleTimeout,
+
+        [Parameter()]
+        [ValidateCount(1, 20)]
+        [ValidateRange(0.1, 3600)]
+        [double[]] $Checkpoint,
+
+        [Parameter()]
         [switch] $IncludeEventLogRelays,
 
         [Parameter(ParameterSetName = 'Quiet')]
@@ -186,7 +240,24 @@ function Test-WritebackConnectivity {
         $options['Proxy'] = $Proxy
     }
 
-    if ($PSBoundParameters.ContainsKey('MachineConfigPath')) {
+    if ($NoProxy -and ($PSBoundParameters.ContainsKey('Proxy') -or $PSBoundParameters.ContainsKey('MachineConfigPath'))) {
+        $record = New-WbdErrorRecord -ErrorId 'WbdInvalidInput' -Category InvalidArgument -Message '-NoProxy connects directly, so it cannot be combined with -Proxy or -MachineConfigPath.' -TargetObject 'NoProxy'
+        $PSCmdlet.ThrowTerminatingError($record)
+    }
+    if ($PSBoundParameters.ContainsKey('Checkpoint') -and -not $IdleTimeout) {
+        $record = New-WbdErrorRecord -ErrorId 'WbdInvalidInput' -Category InvalidArgument -Message '-Checkpoint sets the idle times of -IdleTimeout; add -IdleTimeout to run the idle test.' -TargetObject 'Checkpoint'
+        $PSCmdlet.ThrowTerminatingError($record)
+    }
+    if ($IdleTimeout) {
+        $options['Idle'] = $true
+        if ($PSBoundParameters.ContainsKey('Checkpoint')) {
+            $options['IdleCheckpoints'] = @($Checkpoint)
+        }
+    }
+
+    if ($NoProxy) {
+        Write-Verbose -Message 'Connecting directly (-NoProxy); machine.config is not read'
+    } elseif ($PSBoundParameters.ContainsKey('MachineConfigPath')) {
         # The engine does not know the PowerShell location, so relative paths are resolved here.
         $options['MachineConfigPath'] = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($MachineConfigPath)
     } elseif (Test-WbdWindowsPlatform) {
