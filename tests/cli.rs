@@ -262,6 +262,36 @@ fn idle_adds_a_row_with_the_checkpoints() {
     assert_eq!(seconds, [0.5, 1.0], "{}", describe(&r));
 }
 
+/// On a terminal the CLI shows the engine's progress, including the idle test's time left.
+#[test]
+fn a_terminal_shows_the_idle_time_left() {
+    let script = support::require_binary("script", "bsdutils");
+    let pki = Pki::new();
+    let server = Server::tls(
+        &pki.leaf(LeafKind::Good),
+        support::Behavior::IdleServer { close_after: None },
+    );
+    let command = format!(
+        "{} connectivity --no-default-endpoints --endpoint {} --ca-file {} --idle --idle-checkpoints 2.5",
+        env!("CARGO_BIN_EXE_wbdiag"),
+        server.endpoint(),
+        pki.ca_file_str()
+    );
+    let started = Instant::now();
+    let out = Command::new(script)
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run script");
+    assert!(started.elapsed() < LIMIT, "took {:?}", started.elapsed());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Idle test: 3 s left") || text.contains("Idle test: 2 s left"),
+        "no idle progress on the terminal: {text}"
+    );
+    assert!(text.contains("IdleTimeout"), "{text}");
+}
+
 fn usage_error(args: &[&str], what: &str) -> Result<String, String> {
     let r = wbdiag(args, LIMIT);
     let reason = r.stderr.trim();

@@ -197,7 +197,13 @@ fn checkpoint_evidence(p: &Checkpoint) -> Value {
     }
 }
 
-const ROUTE_ADVICE: &str = "To see which device ends idle connections, run the test once through the proxy the sync engine uses (-Proxy / --proxy, or its machine.config) and once directly from a machine allowed out without it, and compare the checkpoints.";
+/// How to find the device that ends idle connections, for the route that was used.
+fn route_advice(route: &Route) -> &'static str {
+    match route {
+        Route::Proxy { .. } => "To see whether the proxy or a device behind it ends idle connections, run the test again directly (-NoProxy, or wbdiag without --proxy and --machine-config) from a machine allowed out without the proxy, and compare the checkpoints.",
+        Route::Direct { .. } => "This run went directly, so the cut comes from a firewall or NAT device on the way or from the far end; if the sync engine uses a proxy, run the test through it too (-Proxy, or the machine.config it uses) and compare the checkpoints.",
+    }
+}
 
 /// Turns the checkpoints of one endpoint into one finding with the bracket.
 pub fn summarize(ep: &Endpoint, route: &Route, points: &[Checkpoint]) -> Finding {
@@ -316,7 +322,7 @@ pub fn summarize(ep: &Endpoint, route: &Route, points: &[Checkpoint]) -> Finding
                     seen.detail,
                     secs(survived.unwrap_or_default())
                 ),
-                format!("Nothing to change for this result. To measure the path beyond the server's limit, test a server you control that keeps idle connections open longer, along the same route. {ROUTE_ADVICE}"),
+                format!("Nothing to change for this result. To measure the path beyond the server's limit, test a server you control that keeps idle connections open longer, along the same route. {}", route_advice(route)),
             )
         });
     }
@@ -349,7 +355,7 @@ pub fn summarize(ep: &Endpoint, route: &Route, points: &[Checkpoint]) -> Finding
             seen.detail,
             secs(REQUIRED)
         ),
-        format!("Raise the idle (TCP session) timeout for traffic to {} on port {} to at least 6 minutes on the firewall, NAT device or proxy on this path. {ROUTE_ADVICE}", ep.host, ep.port),
+        format!("Raise the idle (TCP session) timeout for traffic to {} on port {} to at least 6 minutes on the firewall, NAT device or proxy on this path. {}", ep.host, ep.port, route_advice(route)),
     ))
 }
 
@@ -444,7 +450,7 @@ mod tests {
             "{}",
             f.title
         );
-        assert!(f.message.contains("about 150 s"), "{}", f.message);
+        assert!(f.message.contains("about 150.2 s idle"), "{}", f.message);
         assert_eq!(f.evidence["CutBySeconds"], 180.0);
         assert_eq!(f.evidence["Checkpoints"][2]["Outcome"], "Reset");
         assert!(f.remediation.contains("at least 6 minutes"));
@@ -460,7 +466,23 @@ mod tests {
         assert_eq!(f.status, Status::Warning);
         assert_eq!(f.outcome, "ClosedByServer");
         assert!(f.message.contains("not a firewall"), "{}", f.message);
-        assert!(f.remediation.contains("directly"), "{}", f.remediation);
+        assert!(
+            f.remediation.contains("through it too"),
+            "{}",
+            f.remediation
+        );
+        let proxy = Route::Proxy {
+            proxy: crate::proxy::ProxyUrl::parse("http://proxy.contoso.com:8080").expect("url"),
+            reason: "explicit".into(),
+        };
+        let f = summarize(&ep(), &proxy, &pts);
+        assert!(f.remediation.contains("-NoProxy"), "{}", f.remediation);
+        assert!(
+            f.message
+                .contains("through proxy http://proxy.contoso.com:8080"),
+            "{}",
+            f.message
+        );
     }
 
     #[test]
