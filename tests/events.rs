@@ -556,15 +556,33 @@ fn damaged_evtx_files_are_reported_not_fatal() {
     let r = events(&p, json!({}));
     expect(&r, "EVT-READ", "Warning", "Truncated");
     assert_eq!(result(&r, "EVT-READ")["Evidence"]["Events"], json!(17));
-    // A damaged chunk header: a warning, not a crash.
+    // A damaged chunk header in the only chunk: nothing is left, a clear error naming it.
     let mut broken = bytes.clone();
     broken[4096..4096 + 8].copy_from_slice(b"XXXXXXXX");
     let p = dir.path().join("broken.evtx");
     std::fs::write(&p, &broken).expect("write");
-    let out = run_json(
-        &json!({"Command": "events", "Options": {"Path": p.to_string_lossy()}}).to_string(),
+    let e = error_of(&p, json!({}));
+    assert!(
+        e.contains("no record could be read") && e.contains("chunk number 0"),
+        "{e}"
     );
-    assert!(out.contains("chunk"), "{out}");
+    // The same damaged chunk followed by an intact one: a per-chunk warning that names
+    // the damaged chunk (not its position in reading order), and the intact chunk's
+    // records are read.
+    let mut two = broken.clone();
+    two.extend_from_slice(&bytes[4096..]);
+    let p = dir.path().join("two.evtx");
+    std::fs::write(&p, &two).expect("write");
+    let r = events(&p, json!({}));
+    expect(&r, "EVT-READ", "Warning", "ReadWithWarnings");
+    let read = &result(&r, "EVT-READ")["Evidence"];
+    assert_eq!(read["Events"], json!(17), "{read}");
+    assert_eq!(read["Warnings"], json!(1), "{read}");
+    let text = read["WarningTexts"][0].as_str().unwrap_or_default();
+    assert!(
+        text.contains("chunk number 0") && !text.contains("chunk 1"),
+        "{text}"
+    );
     // Only the file header: a clear error.
     let p = dir.path().join("header.evtx");
     std::fs::write(&p, &bytes[..100]).expect("write");
@@ -827,4 +845,243 @@ fn a_huge_log_is_streamed_in_bounded_memory() {
         "{N} events ({} MiB) in {took:?}, peak RSS {peak_mb} MiB",
         size >> 20
     );
+}
+
+/// Writes `events` (id, provider, ISO time, level, message) as PowerShell 7 Get-WinEvent
+/// JSON in `dir`; returns the path.
+fn write_log(dir: &Path, name: &str, events: &[(u32, &str, &str, &str, &str)]) -> PathBuf {
+    let entries: Vec<Value> = events
+        .iter()
+        .map(|(id, provider, time, level, message)| {
+            json!({"Id": id, "ProviderName": provider, "TimeCreated": time,
+                   "LevelDisplayName": level, "Message": message})
+        })
+        .collect();
+    let path = dir.join(name);
+    std::fs::write(&path, Value::Array(entries).to_string()).expect("write log");
+    path
+}
+
+const PRS: &str = "PasswordResetService";
+const HB: &str = "TrackingId: 5335b365-3db9-5191-8f8c-c33e77dc7f67, ServiceBusHeartBeat, Details: namespace ssprdedicatedsbprodncu";
+
+#[test]
+fn a_relative_since_on_an_old_export_counts_back_from_its_newest_event() {
+    // healthy.* was saved in June 2024: "the last hour" is the last hour of the export,
+    // not of this machine's clock (which used to skip every event and report writeback as
+    // not enabled).
+    let r = events(&fixture("healthy.ps51.json"), json!({"Since": "1h"}));
+    let read = &result(&r, "EVT-READ")["Evidence"];
+    assert_eq!(read["Since"], json!("2024-06-03T09:58:00.123Z"), "{read}");
+    assert_eq!(read["Analysed"], json!(15), "{read}");
+    assert_eq!(read["OlderThanSince"], json!(28), "{read}");
+    expect(&r, "EVT-READ", "Pass", "Read");
+    expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
+    assert_eq!(
+        result(&r, "EVT-HEARTBEAT")["Evidence"]["ReferenceIs"],
+        json!("NewestEvent")
+    );
+    // An explicit Now still anchors the span.
+    let r = events(
+        &fixture("healthy.ps51.json"),
+        json!({"Since": "1h", "Now": "2024-06-03T11:00:00Z"}),
+    );
+    assert_eq!(result(&r, "EVT-READ")["Evidence"]["Analysed"], json!(14));
+    // The CLI: --since 24h on the old export diagnoses it (exit 0, heartbeat current).
+    let run = wbdiag(
+        &[
+            "events",
+            "--file",
+            &fixture("healthy.ps7.json").to_string_lossy(),
+            "--since",
+            "24h",
+            "--json",
+        ],
+        Duration::from_secs(20),
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(
+        result(&report, "EVT-READ")["Evidence"]["Analysed"],
+        json!(43)
+    );
+    expect(&report, "EVT-HEARTBEAT", "Pass", "Recent");
+    // A Since with a non-ASCII last character is bad input, not a crash.
+    for since in ["7\u{e4}", "5\u{b5}"] {
+        let e = error_of(&fixture("healthy.ps7.json"), json!({"Since": since}));
+        assert!(e.contains("neither a time"), "{e}");
+    }
+    let run = wbdiag(
+        &[
+            "events",
+            "--file",
+            &fixture("healthy.ps7.json").to_string_lossy(),
+            "--since",
+            "7\u{e4}",
+        ],
+        Duration::from_secs(20),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn the_heartbeat_window_is_fifteen_minutes_and_a_restart_resets_it() {
+    let path = fixture("healthy.ps7.json");
+    // The last heartbeat is at 10:58:00.123; 15 minutes 30 seconds later it is too old
+    // (whole minutes used to round this down to 15 and pass it).
+    let r = events(&path, json!({"Now": "2024-06-03T11:13:30.123Z"}));
+    expect(&r, "EVT-HEARTBEAT", "Fail", "Stale");
+    let r = events(&path, json!({"Now": "2024-06-03T11:13:00.123Z"}));
+    expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
+
+    // The service was stopped for two hours and started 4 minutes ago: the next heartbeat
+    // is not due yet, so the old one's age is not a failure.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = write_log(
+        dir.path(),
+        "restart.json",
+        &[
+            (
+                31015,
+                PRS,
+                "2024-06-03T11:01:00Z",
+                "Information",
+                "TrackingId: 1, WriteBackServiceStarted",
+            ),
+            (
+                31016,
+                PRS,
+                "2024-06-03T09:00:00Z",
+                "Information",
+                "TrackingId: 2, WriteBackServiceStopped",
+            ),
+            (31019, PRS, "2024-06-03T08:58:00Z", "Information", HB),
+            (31019, PRS, "2024-06-03T08:53:00Z", "Information", HB),
+            (
+                31015,
+                PRS,
+                "2024-06-03T08:50:00Z",
+                "Information",
+                "TrackingId: 3, WriteBackServiceStarted",
+            ),
+        ],
+    );
+    let r = events(&log, json!({"Now": "2024-06-03T11:05:00Z"}));
+    expect(&r, "EVT-HEARTBEAT", "Warning", "StartedRecently");
+    assert!(
+        result(&r, "EVT-HEARTBEAT")["Message"]
+            .as_str()
+            .is_some_and(|m| m.contains("2024-06-03T08:58:00Z")),
+        "names the last heartbeat before the restart"
+    );
+    expect(&r, "EVT-SERVICE-STOPPED", "Pass", "Restarted");
+    // Twenty minutes after the start without a heartbeat it is a failure again.
+    let r = events(&log, json!({"Now": "2024-06-03T11:21:00Z"}));
+    expect(&r, "EVT-HEARTBEAT", "Fail", "Stale");
+}
+
+#[test]
+fn relay_hosts_come_only_from_real_relay_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = write_log(
+        dir.path(),
+        "relays.json",
+        &[
+            (31019, PRS, "2024-06-03T08:10:00Z", "Information",
+             "TrackingId: 1, ServiceBusHeartBeat, Details: sb://SSPRDedicatedSBProdFRA-1.servicebus.windows.net/6f0d3f8e-9a51-4c55-8d3e-2b7c1f4a9e01_d9d5d679-761c-5090-9fed-94b3ec91e0b0 and ssprdedicatedsbprodfra-1."),
+            (32002, PRS, "2024-06-03T08:05:00Z", "Error",
+             "TrackingId: 2, Reason: ServiceBusError, Details: proxy denied contoso-ssprdedicatedsbfake.servicebus.windows.net, tried ssprdedicatedsbprodncu.servicebus.windows.net.contoso.local and \u{17f}sprdedicatedsbprodscu, then contoso.servicebus.windows.net"),
+            (17137, "MSSQL$ADSYNC", "2024-06-03T08:00:00Z", "Information", "ssprdedicatedsbprodother.servicebus.windows.net"),
+        ],
+    );
+    let r = events(&log, json!({}));
+    let relays = &result(&r, "EVT-RELAYS")["Evidence"];
+    assert_eq!(
+        relays["Hosts"],
+        json!(["ssprdedicatedsbprodfra-1.servicebus.windows.net"]),
+        "{relays}"
+    );
+    assert_eq!(relays["Namespaces"], json!(["ssprdedicatedsbprodfra-1"]));
+    assert_eq!(
+        relays["Endpoints"],
+        json!(["6f0d3f8e-9a51-4c55-8d3e-2b7c1f4a9e01_d9d5d679-761c-5090-9fed-94b3ec91e0b0"])
+    );
+}
+
+#[test]
+fn reserved_characters_proxy_prompts_and_time_skew_need_the_real_pattern() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // 33001 with an OU holding "/", and its 6329 with hr 80005000.
+    let log = write_log(
+        dir.path(),
+        "slash.json",
+        &[
+            (33001, PRS, "2024-06-03T08:00:01Z", "Error",
+             "TrackingId: 1, Reason: ADUnKnownError, Context: cloudAnchor: User_1, UserPrincipalName: jane@contoso.com, Details: DirectoryServicesCOMException: An invalid dn syntax has been specified.\r\n   at X.Y()"),
+            (6329, "ADSync", "2024-06-03T08:00:00Z", "Error",
+             "An unexpected error has occurred during a password set operation. \r\n \"BAIL: MMS(407): hr=80005000 for CN=Jane Doe,OU=Sales/Marketing,DC=contoso,DC=com\r\nAzure AD Sync 2.3.20.0\""),
+            (31019, PRS, "2024-06-03T07:59:00Z", "Information", HB),
+        ],
+    );
+    let r = events(&log, json!({}));
+    for id in ["EVT-33001", "EVT-HR-80005000"] {
+        let x = result(&r, id);
+        assert_eq!(
+            x["Evidence"]["ReservedCharacterText"],
+            json!("CN=Jane Doe,OU=Sales/Marketing,DC=contoso,DC=com"),
+            "{x}"
+        );
+        assert!(x["Message"]
+            .as_str()
+            .is_some_and(|m| m.contains("reserved character")));
+    }
+    // "MMS(407)" is a process id, not a proxy's 407 answer.
+    assert!(
+        !ids(&r).iter().any(|i| i.starts_with("EVT-SIG-PROXY-AUTH")),
+        "{}",
+        ids(&r).join(", ")
+    );
+    // A clean DN followed by a link is not a reserved-character case; a real 407 is.
+    let log = write_log(
+        dir.path(),
+        "clean.json",
+        &[
+            (33001, PRS, "2024-06-03T08:00:01Z", "Error",
+             "TrackingId: 1, Reason: ADUnKnownError, Details: E: DN: CN=Jane,OU=Sales,DC=contoso,DC=com, see aka.ms/ssprtroubleshoot"),
+            (32001, PRS, "2024-06-03T08:00:00Z", "Error",
+             "TrackingId: 2, Reason: ServiceError, Details: WebException: The remote server returned an error: (407) Proxy Authentication Required."),
+            (31019, PRS, "2024-06-03T07:59:00Z", "Information", HB),
+        ],
+    );
+    let r = events(&log, json!({}));
+    assert!(result(&r, "EVT-33001")["Evidence"]
+        .get("ReservedCharacterText")
+        .is_none());
+    expect(&r, "EVT-SIG-PROXY-AUTH", "Fail", "Current");
+    // 6306 far from any 6800/32001/31044 is no time-skew pattern; within 10 minutes it is.
+    let far = write_log(
+        dir.path(),
+        "far.json",
+        &[
+            (6800, "ADSync", "2024-06-03T09:00:00Z", "Error", "The password management extension encountered an error."),
+            (6306, "ADSync", "2024-06-03T08:00:00Z", "Error", "The server encountered an unexpected error while performing an operation for the client."),
+            (31019, PRS, "2024-06-03T07:59:00Z", "Information", HB),
+        ],
+    );
+    let r = events(&far, json!({}));
+    expect(&r, "EVT-TIME-SKEW", "Pass", "NoPattern");
+    expect(&r, "EVT-6800", "Fail", "Current");
+    let near = write_log(
+        dir.path(),
+        "near.json",
+        &[
+            (6800, "ADSync", "2024-06-03T08:09:00Z", "Error", "The password management extension encountered an error."),
+            (6306, "ADSync", "2024-06-03T08:00:00Z", "Error", "The server encountered an unexpected error while performing an operation for the client."),
+            (31019, PRS, "2024-06-03T07:59:00Z", "Information", HB),
+        ],
+    );
+    let r = events(&near, json!({}));
+    expect(&r, "EVT-TIME-SKEW", "Warning", "SkewPattern");
+    assert_eq!(result(&r, "EVT-TIME-SKEW")["Evidence"]["Pairs"], json!(1));
 }

@@ -5,7 +5,9 @@
 //!   `Get-WinEvent ... | Select-Object Id,ProviderName,TimeCreated,LevelDisplayName,Message |
 //!   ConvertTo-Json` (Windows PowerShell 5.1 or PowerShell 7; UTF-8 or UTF-16);
 //! - `Since`: skip older events; an ISO 8601 time, or a span before `Now` such as `7d`,
-//!   `24h`, `90m`, `2w`;
+//!   `24h`, `90m`, `2w`. Without `Now` a span counts back from the newest event in the
+//!   file (found by a first pass over it), so `7d` means the export's last 7 days
+//!   however long ago it was saved, not "nothing" for an old export;
 //! - `Now`: the time the heartbeat's age is measured against (ISO 8601; for reproducible
 //!   runs and live runs). Without it the newest event in the file is used, which suits an
 //!   export analysed later;
@@ -46,11 +48,34 @@ fn time(name: &str, text: &str) -> Result<Timestamp, WbdError> {
     })
 }
 
-/// Parses `Since`: an ISO 8601 time, or `<n>s|m|h|d|w` before `now`.
-pub fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp, WbdError> {
+/// What `Since` says: a time, or a span back from the reference time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SinceSpec {
+    /// An absolute time.
+    At(Timestamp),
+    /// This many milliseconds before `Now` (or, without `Now`, the newest event).
+    Before(i64),
+}
+
+impl SinceSpec {
+    /// The time it names, counting a span back from `reference`.
+    pub fn resolve(self, reference: Timestamp) -> Timestamp {
+        match self {
+            SinceSpec::At(t) => t,
+            SinceSpec::Before(span) => Timestamp(reference.0.saturating_sub(span)),
+        }
+    }
+}
+
+/// Parses `Since`: an ISO 8601 time, or `<n>s|m|h|d|w` (a span back from the reference).
+pub fn parse_since_spec(text: &str) -> Result<SinceSpec, WbdError> {
     let t = text.trim();
-    let unit = t.chars().last().map(|c| c.to_ascii_lowercase());
-    let digits = &t[..t.len().saturating_sub(1)];
+    // The unit is the last character, which need not be ASCII (so split on a char
+    // boundary, never at `len - 1`).
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) => (&t[..i], Some(c.to_ascii_lowercase())),
+        None => (t, None),
+    };
     let ms = match unit {
         Some('s') => Some(1_000),
         Some('m') => Some(60_000),
@@ -68,20 +93,27 @@ pub fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp, WbdError> {
                 .checked_mul(ms)
                 .filter(|s| *s <= 100 * 365 * 86_400_000)
                 .ok_or_else(|| WbdError::invalid(format!("Since '{text}' is too large")))?;
-            return Ok(Timestamp(now.0 - span));
+            return Ok(SinceSpec::Before(span));
         }
     }
-    time("Since", t).map_err(|_| {
+    time("Since", t).map(SinceSpec::At).map_err(|_| {
         WbdError::invalid(format!(
             "Since '{text}' is neither a time (ISO 8601) nor a span such as 7d, 24h or 30m"
         ))
     })
 }
 
+/// Parses `Since`: an ISO 8601 time, or `<n>s|m|h|d|w` before `now`.
+pub fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp, WbdError> {
+    parse_since_spec(text).map(|s| s.resolve(now))
+}
+
 /// Validated options.
 struct Plan {
     path: String,
     settings: Settings,
+    /// A `Since` span to count back from the newest event in the file (no `Now` given).
+    since_from_newest: Option<i64>,
 }
 
 fn plan(options: &Value) -> Result<Plan, WbdError> {
@@ -97,11 +129,16 @@ fn plan(options: &Value) -> Result<Plan, WbdError> {
         }
     };
     let now = opts.now.as_deref().map(|n| time("Now", n)).transpose()?;
-    let since = opts
-        .since
-        .as_deref()
-        .map(|s| parse_since(s, now.unwrap_or_else(Timestamp::now)))
-        .transpose()?;
+    let spec = opts.since.as_deref().map(parse_since_spec).transpose()?;
+    // A span counts back from `Now`; without it, from the newest event in the file (the
+    // same reference the heartbeat's age uses), never from this machine's clock, which
+    // would skip every event of an export saved some time ago.
+    let (since, since_from_newest) = match (spec, now) {
+        (Some(SinceSpec::Before(span)), None) => (None, Some(span)),
+        (Some(s), Some(n)) => (Some(s.resolve(n)), None),
+        (Some(SinceSpec::At(t)), None) => (Some(t), None),
+        (None, _) => (None, None),
+    };
     if opts.max_events == Some(0) {
         return Err(WbdError::invalid("MaxEvents must be at least 1"));
     }
@@ -112,26 +149,50 @@ fn plan(options: &Value) -> Result<Plan, WbdError> {
             now,
             max_events: opts.max_events,
         },
+        since_from_newest,
     })
+}
+
+/// The newest event time in `path` (a first pass for a relative `Since` without `Now`);
+/// `None` for a file without events.
+fn newest_in_file(path: &Path, control: &Control) -> Result<Option<Timestamp>, WbdError> {
+    let mut newest: Option<Timestamp> = None;
+    input::read_file_cancellable(
+        path,
+        control,
+        &mut |e| {
+            newest = Some(newest.map_or(e.time, |t| t.max(e.time)));
+            Flow::Continue
+        },
+        &mut |pct| control.set_progress(pct / 2, "Finding the newest event"),
+    )?;
+    Ok(newest)
 }
 
 /// Runs the event-log diagnosis.
 pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdError> {
-    let plan = plan(options)?;
-    control.set_progress(0, "Reading the event log");
+    let mut plan = plan(options)?;
+    let path = Path::new(&plan.path);
+    let mut first_pass = false;
+    if let Some(span) = plan.since_from_newest {
+        control.set_progress(0, "Finding the newest event");
+        first_pass = true;
+        plan.settings.since =
+            newest_in_file(path, control)?.map(|t| SinceSpec::Before(span).resolve(t));
+        if control.is_cancelled() {
+            return Err(WbdError::new(
+                ErrorCode::Cancelled,
+                "the events check was cancelled",
+            ));
+        }
+    }
+    let scale = |pct: u8| if first_pass { 50 + pct / 2 } else { pct };
+    control.set_progress(scale(0), "Reading the event log");
     let mut diagnosis = Diagnosis::new(plan.settings);
-    let mut n = 0u64;
-    let report = input::read_file(
-        Path::new(&plan.path),
-        &mut |e| {
-            n += 1;
-            if n.is_multiple_of(1024) && control.is_cancelled() {
-                return Flow::Stop;
-            }
-            diagnosis.add(e)
-        },
-        &mut |pct| control.set_progress(pct, "Reading the event log"),
-    )?;
+    let report =
+        input::read_file_cancellable(path, control, &mut |e| diagnosis.add(e), &mut |pct| {
+            control.set_progress(scale(pct), "Reading the event log")
+        })?;
     if control.is_cancelled() {
         return Err(WbdError::new(
             ErrorCode::Cancelled,
@@ -212,5 +273,35 @@ mod tests {
             Some(Timestamp(now.0 - 3_600_000))
         );
         assert!(parse_since("d", now).is_err());
+        // A non-ASCII last character is an error, not a panic (it used to slice inside it).
+        for text in ["7ä", "ä", "5µ", "1\u{1F600}", "d\u{e9}"] {
+            let e = parse_since(text, now).expect_err(text);
+            assert!(
+                e.message.contains("neither a time"),
+                "{text}: {}",
+                e.message
+            );
+        }
+        assert!(matches!(
+            parse_since_spec(" 2w "),
+            Ok(SinceSpec::Before(ms)) if ms == 14 * 86_400_000
+        ));
+    }
+
+    #[test]
+    fn a_span_without_now_counts_back_from_the_newest_event() {
+        let p = plan(&json!({"Path": "x", "Since": "24h"})).expect("plan");
+        assert_eq!(p.settings.since, None);
+        assert_eq!(p.since_from_newest, Some(86_400_000));
+        let p = plan(&json!({"Path": "x", "Since": "24h", "Now": "2024-06-03T12:00:00Z"}))
+            .expect("plan");
+        assert_eq!(p.since_from_newest, None);
+        assert_eq!(
+            p.settings.since.map(|t| t.to_string()).as_deref(),
+            Some("2024-06-02T12:00:00Z")
+        );
+        let p = plan(&json!({"Path": "x", "Since": "2024-06-03T10:00:00Z"})).expect("plan");
+        assert_eq!(p.since_from_newest, None);
+        assert!(p.settings.since.is_some());
     }
 }

@@ -536,7 +536,8 @@ pub const SIGNATURES: &[Signature] = &[
     },
     Signature {
         id: "EVT-SIG-PROXY-AUTH",
-        phrases: &["(407)", "proxy authentication required"],
+        // Not "(407)" alone: ADSync texts carry process ids as "MMS(407)".
+        phrases: &["proxy authentication required"],
         title: "The proxy asks for authentication",
         meaning: "A proxy answered 407 Proxy Authentication Required; the ADSync service cannot answer proxy prompts (third-party reports).",
         fix: "Let the Connect server through the proxy without authentication, or run ADSync as a domain account and set useDefaultCredentials=\"true\" in machine.config's <defaultProxy>.",

@@ -158,19 +158,40 @@ fn user_of(message: &str) -> Option<String> {
     (!upn.is_empty()).then_some(upn)
 }
 
-/// The distinguished name a message quotes (from its first `CN=`/`OU=` to the end of the
-/// line), at most 200 characters.
+/// The distinguished name a message quotes: from its first `CN=`/`OU=` (at the start of
+/// a word) to the end of its last `DC=` component, or to the end of the line when it has
+/// none; at most 200 characters.
 fn dn_in(message: &str) -> Option<String> {
     let lower = message.to_ascii_lowercase();
-    let start = [lower.find("cn="), lower.find("ou=")]
+    let starts_word = |i: usize| {
+        message[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    };
+    let start = ["cn=", "ou="]
         .into_iter()
-        .flatten()
+        .filter_map(|p| {
+            lower
+                .match_indices(p)
+                .map(|(i, _)| i)
+                .find(|i| starts_word(*i))
+        })
         .min()?;
     let rest = &message[start..];
-    let end = rest.find(['\r', '\n']).unwrap_or(rest.len());
-    Some(rest[..end].chars().take(200).collect())
+    let line = &rest[..rest.find(['\r', '\n']).unwrap_or(rest.len())];
+    let end = match line.to_ascii_lowercase().rfind("dc=") {
+        Some(dc) => {
+            let value = &line[dc + 3..];
+            dc + 3
+                + value
+                    .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+                    .unwrap_or(value.len())
+        }
+        None => line.len(),
+    };
+    Some(line[..end].chars().take(200).collect())
 }
-
 fn tracking_id(message: &str) -> Option<String> {
     let start = message.find("TrackingId:")? + "TrackingId:".len();
     let id: String = message[start..]
@@ -181,12 +202,23 @@ fn tracking_id(message: &str) -> Option<String> {
     (id.len() >= 32).then_some(id)
 }
 
+/// A relay namespace (Service Bus rules: at most 50 letters, digits and hyphens, ending
+/// in a letter or digit) with an optional Service Bus suffix. ASCII only: with Unicode
+/// case folding `(?i)` would also take `ſ` (long s) or the Kelvin sign for `s`/`k` and
+/// produce host names that are not in the text. Where a name starts and ends is checked
+/// in [`relays_in`]: `\b` would also accept the tail of a longer host name
+/// (`contoso-ssprdedicatedsbx...`, `x.ssprdedicatedsb...`).
 fn relay_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(ssprdedicatedsb[a-z0-9-]*[a-z0-9])(\.servicebus\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn))?\b")
+        Regex::new(r"(?i-u)(ssprdedicatedsb[a-z0-9-]{0,34}[a-z0-9])(\.servicebus\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn))?")
             .expect("relay pattern")
     })
+}
+
+/// True for a character that continues a host name (or a word) around a match.
+fn is_host_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '.')
 }
 
 fn endpoint_regex() -> &'static Regex {
@@ -205,12 +237,32 @@ fn hr_regex() -> &'static Regex {
     })
 }
 
-/// The relay namespaces named in `text`.
+/// The relay namespaces named in `text`: `ssprdedicatedsb...` names standing on their
+/// own, bare or with a Service Bus suffix. A name that is only part of a longer host name
+/// or word is not a relay (a host that merely contains the prefix, or a relay name
+/// followed by another domain).
 pub fn relays_in(text: &str) -> impl Iterator<Item = RelayName> + '_ {
     relay_regex().captures_iter(text).filter_map(|c| {
-        let ns = c.get(1)?.as_str().to_ascii_lowercase();
+        let whole = c.get(0)?;
+        if text[..whole.start()]
+            .chars()
+            .next_back()
+            .is_some_and(is_host_char)
+        {
+            return None;
+        }
+        let mut after = text[whole.end()..].chars();
+        // A full stop ends a sentence; anything else after it continues the host.
+        let continues = match after.next() {
+            Some('.') => after.next().is_some_and(is_host_char),
+            Some(ch) => is_host_char(ch),
+            None => false,
+        };
+        if continues {
+            return None;
+        }
         Some(RelayName {
-            namespace: ns,
+            namespace: c.get(1)?.as_str().to_ascii_lowercase(),
             suffix: c.get(2).map(|s| s.as_str().to_ascii_lowercase()),
         })
     })
@@ -236,24 +288,32 @@ pub fn hr_codes_in(text: &str) -> Vec<u32> {
     out
 }
 
-/// True when a distinguished name in `text` escapes a reserved character (`\,` `\+`
-/// `\"` `\\` `\<` `\>` `\;` `\=` `\#`, `\0A`, `\0D`) or starts a component with a space.
-fn names_reserved_characters(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    if !(lower.contains("ou=") || lower.contains("cn=")) {
-        return false;
-    }
-    let b = text.as_bytes();
-    b.windows(2).any(|w| {
+/// True when the distinguished name `dn` holds a character that breaks writeback
+/// (facts §4.1: a leading space or `#`, a trailing space, `, + " \ < > ; = /`, LF, CR):
+/// escaped (`\,` ... `\/`, `\ `, or as hex such as `\2C`, `\2F`, `\0A`), a `/` (which
+/// DNs do not escape), or a space at the start or end of a component value.
+fn names_reserved_characters(dn: &str) -> bool {
+    let b = dn.as_bytes();
+    let escaped = b.windows(2).any(|w| {
         w[0] == b'\\'
             && matches!(
                 w[1],
-                b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';' | b'=' | b'#'
+                b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';' | b'=' | b'#' | b'/' | b' '
             )
-    }) || lower.contains("\\0a")
-        || lower.contains("\\0d")
-        || lower.contains("ou= ")
-        || lower.contains("cn= ")
+    });
+    let lower = dn.to_ascii_lowercase();
+    let hex = [
+        "\\0a", "\\0d", "\\20", "\\23", "\\2c", "\\2b", "\\22", "\\5c", "\\3c", "\\3e", "\\3b",
+        "\\3d", "\\2f",
+    ]
+    .iter()
+    .any(|h| lower.contains(h));
+    // A component value that starts with a space (`OU= Sales`) or ends with one before
+    // the next, unescaped, comma (`OU=Sales ,DC=`).
+    let spaces = b.windows(2).any(|w| w == b"= ")
+        || b.windows(3)
+            .any(|w| w[0] != b'\\' && w[1] == b' ' && w[2] == b',');
+    escaped || hex || spaces || dn.contains('/')
 }
 
 /// Running state of one diagnosis.
@@ -446,11 +506,12 @@ impl Diagnosis {
                 bump(&mut self.hr, code, e, MAX_DISTINCT_HR);
             }
         }
-        if info.is_some_and(|i| i.id == 33001)
-            && self.reserved_dn.is_none()
-            && names_reserved_characters(&e.message)
+        // The DN shows up in 33001 (reserved characters) and in the ADSync 6329 logged
+        // with it (hr 0x80005000).
+        if self.reserved_dn.is_none()
+            && (info.is_some_and(|i| i.id == 33001) || (source, e.id) == (Source::AdSync, 6329))
         {
-            self.reserved_dn = dn_in(&e.message);
+            self.reserved_dn = dn_in(&e.message).filter(|dn| names_reserved_characters(dn));
         }
     }
 
@@ -518,7 +579,17 @@ impl Diagnosis {
             causes.push(self.cause_result(info, g, &recovery));
         }
         for (code, g) in &self.hr {
-            causes.push(hr_result(*code, g, &recovery));
+            let mut r = hr_result(*code, g, &recovery);
+            if *code == 0x8000_5000 {
+                if let Some(dn) = &self.reserved_dn {
+                    r.evidence
+                        .insert("ReservedCharacterText".into(), dn.clone().into());
+                    r.message.push_str(
+                        " The text names a distinguished name with a reserved character.",
+                    );
+                }
+            }
+            causes.push(r);
         }
         for (id, g) in &self.signatures {
             if let Some(sig) = catalog::SIGNATURES.iter().find(|s| s.id == *id) {
@@ -681,9 +752,17 @@ impl Diagnosis {
         let fix = info.map_or("", |i| i.fix);
         let (reference, reference_is) = self.reference();
         let count = self.count_of(31019);
-        let age_min = match (reference, heartbeat) {
-            (Some(r), Some(h)) => Some((r.0 - h.0).max(0) / MINUTE_MS),
+        let max_age_ms = HEARTBEAT_MAX_AGE_MIN * MINUTE_MS;
+        let age_ms = match (reference, heartbeat) {
+            (Some(r), Some(h)) => Some((r.0 - h.0).max(0)),
             _ => None,
+        };
+        let age_min = age_ms.map(|a| a / MINUTE_MS);
+        // A start within the window and after the last heartbeat: the next heartbeat is not
+        // due yet, whatever the age of the one before the restart.
+        let recent_start = match (reference, started) {
+            (Some(r), Some(s)) => r.0 - s.0 <= max_age_ms && heartbeat.is_none_or(|h| s > h),
+            _ => false,
         };
         let at = |t: Option<Timestamp>| t.map_or_else(|| "-".to_string(), |t| t.to_string());
         let f = if self.prs_events == 0 {
@@ -718,8 +797,9 @@ impl Diagnosis {
                 )
             }
         } else {
-            match (heartbeat, age_min) {
-                (Some(h), Some(age)) if age <= HEARTBEAT_MAX_AGE_MIN => Finding::pass(
+            match (heartbeat, age_ms, age_min) {
+                // Strictly "none in the last 15 minutes": 15 minutes and 59 seconds is too old.
+                (Some(h), Some(ms), Some(age)) if ms <= max_age_ms => Finding::pass(
                     "Recent",
                     "Writeback heartbeat is current",
                     format!(
@@ -727,7 +807,24 @@ impl Diagnosis {
                         at(reference)
                     ),
                 ),
-                (Some(h), Some(age)) => Finding::fail(
+                _ if recent_start => {
+                    let before = heartbeat.map_or_else(String::new, |h| {
+                        format!(" (the last heartbeat before it was at {h})")
+                    });
+                    Finding {
+                        status: Status::Warning,
+                        ..Finding::fail(
+                            "StartedRecently",
+                            "No heartbeat yet since the service started",
+                            format!(
+                                "The writeback service started at {}{before} and no heartbeat (31019) followed yet; one is due within 5 minutes of the start.",
+                                at(started)
+                            ),
+                            "Look at the log again in 15 minutes; if no 31019 appears, follow the connectivity checks.",
+                        )
+                    }
+                }
+                (Some(h), Some(_), Some(age)) => Finding::fail(
                     "Stale",
                     format!("No writeback heartbeat for {age} minutes"),
                     format!(
@@ -736,33 +833,12 @@ impl Diagnosis {
                     ),
                     fix,
                 ),
-                _ => {
-                    let recent_start = match (reference, started) {
-                        (Some(r), Some(s)) => r.0 - s.0 <= HEARTBEAT_MAX_AGE_MIN * MINUTE_MS,
-                        _ => false,
-                    };
-                    if recent_start {
-                        Finding {
-                            status: Status::Warning,
-                            ..Finding::fail(
-                                "StartedRecently",
-                                "No heartbeat yet since the service started",
-                                format!(
-                                    "The writeback service started at {} and no heartbeat (31019) followed yet; one is due within 5 minutes of the start.",
-                                    at(started)
-                                ),
-                                "Look at the log again in 15 minutes; if no 31019 appears, follow the connectivity checks.",
-                            )
-                        }
-                    } else {
-                        Finding::fail(
-                            "NoHeartbeat",
-                            "No writeback heartbeat in the log",
-                            "The log has PasswordResetService events but no heartbeat (31019); a healthy writeback service logs one about every 5 minutes.",
-                            fix,
-                        )
-                    }
-                }
+                _ => Finding::fail(
+                    "NoHeartbeat",
+                    "No writeback heartbeat in the log",
+                    "The log has PasswordResetService events but no heartbeat (31019); a healthy writeback service logs one about every 5 minutes.",
+                    fix,
+                ),
             }
         };
         let f = f
@@ -1322,5 +1398,68 @@ mod tests {
             "DN: CN=Smith\\, John,OU=Sales,DC=x"
         ));
         assert!(!names_reserved_characters("DN: CN=John,OU=Sales,DC=x"));
+    }
+
+    #[test]
+    fn relay_names_must_stand_on_their_own() {
+        let hosts = |t: &str| -> Vec<String> { relays_in(t).map(|r| r.default_host()).collect() };
+        // The real forms: bare namespaces, full hosts in the three clouds, in URLs, at the
+        // end of a sentence, upper case.
+        assert_eq!(
+            hosts("Endpoint=sb://SSPRDedicatedSBProdSCU-2.servicebus.windows.net/;x (ssprdedicatedsbprodeus2-1). ssprdedicatedsbprodncu.servicebus.usgovcloudapi.net."),
+            vec![
+                "ssprdedicatedsbprodscu-2.servicebus.windows.net",
+                "ssprdedicatedsbprodeus2-1.servicebus.windows.net",
+                "ssprdedicatedsbprodncu.servicebus.usgovcloudapi.net",
+            ]
+        );
+        // Not relays: the tail of another host or word, a relay name followed by another
+        // domain, Unicode look-alikes of s and k, a namespace longer than Service Bus allows.
+        for text in [
+            "contoso-ssprdedicatedsbprodncu.servicebus.windows.net",
+            "proxy.ssprdedicatedsbprodncu.servicebus.windows.net",
+            "xssprdedicatedsbprodncu",
+            "ssprdedicatedsbprodncu_old",
+            "ssprdedicatedsbprodncu.servicebus.windows.net.contoso.com",
+            "ssprdedicatedsbprodncu.servicebus.cloudapi.de",
+            "ssprdedicatedsbprodncu.servicebus.windows.network",
+            "\u{17f}sprdedicatedsbprodncu.servicebus.windows.net",
+            "ssprdedicatedsbprod\u{212a}ncu",
+            "contoso.servicebus.windows.net",
+            &format!("ssprdedicatedsb{}", "a".repeat(40)),
+        ] {
+            assert_eq!(hosts(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn reserved_characters_in_a_distinguished_name() {
+        for dn in [
+            "CN=Doe\\, Jane,OU=Sales,DC=contoso,DC=com",
+            "CN=Jane,OU=Sales/Marketing,DC=contoso,DC=com",
+            "CN=Jane,OU=Sales\\/Marketing,DC=contoso,DC=com",
+            "CN=Jane,OU=R\\2BD,DC=contoso,DC=com",
+            "CN=Jane,OU=\\#Ops,DC=contoso,DC=com",
+            "CN=Jane,OU= Sales,DC=contoso,DC=com",
+            "CN=Jane,OU=Sales\\ ,DC=contoso,DC=com",
+            "CN=Jane,OU=Sales ,DC=contoso,DC=com",
+            "CN=Jane,OU=A\\0AB,DC=contoso,DC=com",
+        ] {
+            assert!(names_reserved_characters(dn), "{dn}");
+        }
+        for dn in [
+            "CN=Jane Doe,OU=Sales & Marketing,DC=contoso,DC=com",
+            "CN=Jane,OU=Sales-EMEA,DC=contoso,DC=com",
+        ] {
+            assert!(!names_reserved_characters(dn), "{dn}");
+        }
+        // The DN ends with its last DC component, so a URL after it is not part of it.
+        let text = "Reason: ADUnKnownError, Details: E: DN: CN=Jane,OU=Sales,DC=contoso,DC=com, see aka.ms/sspr";
+        assert_eq!(
+            dn_in(text).as_deref(),
+            Some("CN=Jane,OU=Sales,DC=contoso,DC=com")
+        );
+        assert!(!dn_in(text).is_some_and(|d| names_reserved_characters(&d)));
+        assert_eq!(dn_in("Version: 5.0 bacon=1"), None);
     }
 }

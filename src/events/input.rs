@@ -192,6 +192,27 @@ pub struct ReadReport {
     pub truncated: Option<String>,
 }
 
+/// [`read_file`] that stops early once `control` is cancelled (checked every 1024 events).
+pub fn read_file_cancellable(
+    path: &Path,
+    control: &crate::control::Control,
+    sink: &mut dyn FnMut(Event) -> Flow,
+    progress: &mut dyn FnMut(u8),
+) -> Result<ReadReport, WbdError> {
+    let mut n = 0u64;
+    read_file(
+        path,
+        &mut |e| {
+            n += 1;
+            if n.is_multiple_of(1024) && control.is_cancelled() {
+                return Flow::Stop;
+            }
+            sink(e)
+        },
+        progress,
+    )
+}
+
 /// Reads every event in `path`, handing each to `sink` in file order; `progress` gets
 /// the share of the file read so far (0-100).
 pub fn read_file(
@@ -848,7 +869,9 @@ fn read_evtx(
         let mut chunk_data = match chunk {
             Ok(c) => c,
             Err(e) => {
-                report.warnings.push(format!("chunk {i} skipped: {e}"));
+                // Chunks come in record order (a log that wrapped around starts in the
+                // middle of the file), so `i` is not the chunk's number; the error names it.
+                report.warnings.push(format!("a chunk was skipped: {e}"));
                 continue;
             }
         };

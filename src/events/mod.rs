@@ -56,18 +56,7 @@ pub fn relay_hosts_in_file(
     control: &Control,
 ) -> Result<Vec<String>, WbdError> {
     let mut diagnosis = diagnose::Diagnosis::new(diagnose::Settings::default());
-    let mut n = 0u64;
-    input::read_file(
-        path,
-        &mut |e| {
-            n += 1;
-            if n.is_multiple_of(1024) && control.is_cancelled() {
-                return input::Flow::Stop;
-            }
-            diagnosis.add(e)
-        },
-        &mut |_| {},
-    )?;
+    input::read_file_cancellable(path, control, &mut |e| diagnosis.add(e), &mut |_| {})?;
     if control.is_cancelled() {
         return Err(WbdError::new(
             ErrorCode::Cancelled,
