@@ -3,8 +3,8 @@
 //! Every run is bounded by a watchdog that kills the process and fails the test.
 
 mod support;
+mod wbdiag_run;
 
-use std::io::Read;
 use std::net::ToSocketAddrs;
 use std::process::{Command, Stdio};
 use std::thread;
@@ -12,55 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use support::{closed_port, write_machine_config, LeafKind, Pki, Server};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-/// Runs `wbdiag ARGS`, killing it (and failing) after `limit`.
-fn wbdiag(args: &[&str], limit: Duration) -> Run {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wbdiag"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn wbdiag");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_t = thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_t = thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait wbdiag") {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("wbdiag {args:?} still running after {limit:?}; killed");
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    let elapsed = started.elapsed();
-    Run {
-        code: status.code().expect("wbdiag ended by a signal"),
-        stdout: out_t.join().unwrap(),
-        stderr: err_t.join().unwrap(),
-        elapsed,
-    }
-}
+use wbdiag_run::{wbdiag, Run};
 
 const LIMIT: Duration = Duration::from_secs(20);
 

@@ -6,12 +6,12 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::{
-    closed_port, squid_error_page, write_machine_config, Behavior, Blackhole, LeafKind,
-    OpensslServer, Pki, ProxyMode, Server, Tinyproxy, ROGUE_CA_CN, TEST_CA_CN,
+    closed_port, pretty, run_connectivity, squid_error_page, write_machine_config, Behavior,
+    Blackhole, LeafKind, OpensslServer, Pki, ProxyMode, Server, Tinyproxy, ROGUE_CA_CN, TEST_CA_CN,
 };
 
 const DIRECT: [&str; 4] = ["Dns", "Tcp", "Tls", "Http"];
@@ -19,14 +19,7 @@ const VIA_PROXY: [&str; 4] = ["Dns", "Proxy", "Tls", "Http"];
 
 /// Runs one connectivity request and returns the report and the wall time it took.
 fn run(options: Value) -> (Value, Duration) {
-    let request = json!({ "Command": "connectivity", "Options": options }).to_string();
-    let started = Instant::now();
-    let out = writeback_diagnostics::run_json(&request);
-    let elapsed = started.elapsed();
-    let envelope: Value = serde_json::from_str(&out)
-        .unwrap_or_else(|e| panic!("run_json returned invalid JSON ({e}): {out}"));
-    assert_eq!(envelope["Ok"], json!(true), "envelope is not Ok: {out}");
-    let report = envelope["Report"].clone();
+    let (report, elapsed) = run_connectivity(options);
     check_report_shape(&report);
     (report, elapsed)
 }
@@ -53,10 +46,6 @@ fn options(pki: &Pki, endpoints: &[String], timeout_ms: u64) -> Value {
         "CaFile": pki.ca_file_str(),
         "TimeoutMs": timeout_ms,
     })
-}
-
-fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
 /// Contract checks that hold for every report.

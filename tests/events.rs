@@ -5,18 +5,18 @@
 //! `wbdiag events` exit codes, and the relay link into `connectivity`.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use events_gen::write_huge_log;
 use serde_json::{json, Value};
+use wbdiag_run::wbdiag;
 use writeback_diagnostics::events::input::{self, Flow, Level};
 use writeback_diagnostics::run_json;
 use writeback_diagnostics::snapshot::{Node, Timestamp};
 
 mod events_gen;
+mod wbdiag_run;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -595,68 +595,6 @@ fn damaged_evtx_files_are_reported_not_fatal() {
     );
     assert_eq!(result(&r, "EVT-READ")["Evidence"]["Analysed"], json!(5));
     expect(&r, "EVT-READ", "Warning", "Limited");
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    peak_rss_kb: u64,
-}
-
-/// Runs `wbdiag ARGS`, sampling its resident memory until it ends (killed after `limit`).
-fn wbdiag(args: &[&str], limit: Duration) -> Run {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wbdiag"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn wbdiag");
-    let mut out = child.stdout.take().expect("stdout");
-    let mut err = child.stderr.take().expect("stderr");
-    let out_t = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    let status = loop {
-        if let Ok(s) = std::fs::read_to_string(&status_path) {
-            for key in ["VmHWM:", "VmRSS:"] {
-                if let Some(kb) = s
-                    .lines()
-                    .find(|l| l.starts_with(key))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|n| n.parse::<u64>().ok())
-                {
-                    peak = peak.max(kb);
-                }
-            }
-        }
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("wbdiag {args:?} still running after {limit:?}; killed");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    Run {
-        code: status.code().expect("exit code"),
-        stdout: out_t.join().expect("stdout thread"),
-        stderr: err_t.join().expect("stderr thread"),
-        peak_rss_kb: peak,
-    }
 }
 
 #[test]

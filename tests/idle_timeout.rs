@@ -5,22 +5,14 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::relay::{IdleKill, IdleRelay};
-use support::{closed_port, Behavior, LeafKind, Pki, ProxyMode, Server, Tinyproxy};
-
-fn run(options: Value) -> (Value, Duration) {
-    let request = json!({ "Command": "connectivity", "Options": options }).to_string();
-    let started = Instant::now();
-    let out = writeback_diagnostics::run_json(&request);
-    let elapsed = started.elapsed();
-    let envelope: Value = serde_json::from_str(&out)
-        .unwrap_or_else(|e| panic!("run_json returned invalid JSON ({e}): {out}"));
-    assert_eq!(envelope["Ok"], json!(true), "envelope is not Ok: {out}");
-    (envelope["Report"].clone(), elapsed)
-}
+use support::{
+    closed_port, pretty, run_connectivity as run, Behavior, LeafKind, Pki, ProxyMode, Server,
+    Tinyproxy,
+};
 
 fn idle_options(pki: &Pki, endpoint: &str, checkpoints: &[f64]) -> Value {
     json!({
@@ -51,10 +43,6 @@ fn ended_after(row: &Value, i: usize) -> f64 {
     checkpoint(row, i)["EndedAfterSeconds"]
         .as_f64()
         .unwrap_or_else(|| panic!("checkpoint {i} has no end time: {}", pretty(row)))
-}
-
-fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
 fn idle_server(pki: &Pki, close_after: Option<Duration>) -> Server {

@@ -5,11 +5,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use wbdiag_run::wbdiag;
 use writeback_diagnostics::run_json;
+
+mod wbdiag_run;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -1490,44 +1492,13 @@ fn options_are_checked() {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn wbdiag(args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wbdiag"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn wbdiag");
-    let started = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("wbdiag {args:?} did not finish");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().expect("output");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+const WBDIAG_LIMIT: Duration = Duration::from_secs(60);
 
 #[test]
 fn wbdiag_exit_codes() {
     let healthy_path = fixture("healthy-ps51.json");
     let healthy_path = healthy_path.to_str().expect("utf-8 path");
-    let ok = wbdiag(&["prerequisites", "--snapshot", healthy_path]);
+    let ok = wbdiag(&["prerequisites", "--snapshot", healthy_path], WBDIAG_LIMIT);
     assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
     assert!(
         ok.stdout.contains("PreferredDc") && ok.stdout.contains("0 fail"),
@@ -1535,7 +1506,10 @@ fn wbdiag_exit_codes() {
         ok.stdout
     );
 
-    let json_run = wbdiag(&["prerequisites", "--snapshot", healthy_path, "--json"]);
+    let json_run = wbdiag(
+        &["prerequisites", "--snapshot", healthy_path, "--json"],
+        WBDIAG_LIMIT,
+    );
     assert_eq!(json_run.code, 0);
     let report: Value = serde_json::from_str(&json_run.stdout).expect("--json prints the report");
     assert_eq!(report["Command"], "prerequisites");
@@ -1543,21 +1517,27 @@ fn wbdiag_exit_codes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let failing = variant(&[set("/Connect/DotNetRelease", json!(379893))]);
     let failing_path = write_file(dir.path(), "failing.json", failing.to_string().as_bytes());
-    let failed = wbdiag(&[
-        "prerequisites",
-        "--snapshot",
-        failing_path.to_str().expect("path"),
-    ]);
+    let failed = wbdiag(
+        &[
+            "prerequisites",
+            "--snapshot",
+            failing_path.to_str().expect("path"),
+        ],
+        WBDIAG_LIMIT,
+    );
     assert_eq!(failed.code, 1, "{}{}", failed.stdout, failed.stderr);
     assert!(failed.stdout.contains("What to fix"), "{}", failed.stdout);
 
     let bad = variant(&[set("/Connect/DotNetRelease", json!("abc"))]);
     let bad_path = write_file(dir.path(), "bad.json", bad.to_string().as_bytes());
-    let refused = wbdiag(&[
-        "prerequisites",
-        "--snapshot",
-        bad_path.to_str().expect("path"),
-    ]);
+    let refused = wbdiag(
+        &[
+            "prerequisites",
+            "--snapshot",
+            bad_path.to_str().expect("path"),
+        ],
+        WBDIAG_LIMIT,
+    );
     assert_eq!(refused.code, 2);
     assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
     assert!(
@@ -1566,8 +1546,11 @@ fn wbdiag_exit_codes() {
         refused.stderr
     );
 
-    let missing = wbdiag(&["prerequisites", "--snapshot", "/nonexistent/snapshot.json"]);
+    let missing = wbdiag(
+        &["prerequisites", "--snapshot", "/nonexistent/snapshot.json"],
+        WBDIAG_LIMIT,
+    );
     assert_eq!(missing.code, 2, "{}", missing.stderr);
-    let usage = wbdiag(&["prerequisites"]);
+    let usage = wbdiag(&["prerequisites"], WBDIAG_LIMIT);
     assert_eq!(usage.code, 2, "{}", usage.stderr);
 }

@@ -169,15 +169,7 @@ impl Ctx {
 /// Runs the connectivity check; returns the results in endpoint and stage order.
 pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdError> {
     let plan = Plan::from_options(options)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            WbdError::new(
-                ErrorCode::Internal,
-                format!("cannot start the I/O runtime: {e}"),
-            )
-        })?;
+    let runtime = crate::probe::runtime()?;
     let ctx = Arc::new(Ctx {
         trust: plan.trust.clone(),
         stage: plan.stage,

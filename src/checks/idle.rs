@@ -13,7 +13,7 @@ use crate::endpoints::Endpoint;
 use crate::error::WbdError;
 use crate::probe::idle::{hold, IdleOutcome, Observation};
 use crate::probe::path::open_tls;
-use crate::probe::tls::TrustStore;
+use crate::probe::tls::{is_microsoft_host, TrustStore};
 use crate::probe::{dns, Deadline, Finding};
 use crate::proxy::Route;
 
@@ -163,19 +163,6 @@ fn secs(d: Duration) -> String {
     } else {
         format!("{s:.1} s")
     }
-}
-
-fn is_microsoft_host(host: &str) -> bool {
-    let h = host.to_ascii_lowercase();
-    [
-        ".microsoftonline.com",
-        ".microsoftonline.us",
-        ".servicebus.windows.net",
-        ".servicebus.usgovcloudapi.net",
-        ".servicebus.chinacloudapi.cn",
-    ]
-    .iter()
-    .any(|suffix| h.ends_with(suffix))
 }
 
 fn checkpoint_evidence(p: &Checkpoint) -> Value {

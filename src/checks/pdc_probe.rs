@@ -30,15 +30,7 @@ pub fn probe(snapshot: &Snapshot, stage: Duration, control: &Control) -> Result<
         2,
         format!("Probing {} PDC emulator(s) on the AD ports", pdcs.len()),
     );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            WbdError::new(
-                ErrorCode::Internal,
-                format!("cannot start the I/O runtime: {e}"),
-            )
-        })?;
+    let runtime = crate::probe::runtime()?;
     let overall = Instant::now() + stage * 3;
     let work = async {
         let mut set = tokio::task::JoinSet::new();

@@ -17,8 +17,14 @@ const MAX_HEAD: usize = 32 * 1024;
 pub enum Head {
     /// Everything up to and including the blank line.
     Complete(Vec<u8>),
-    /// The peer closed first; what arrived so far.
-    Closed(Vec<u8>),
+    /// The peer closed first.
+    Closed {
+        /// What arrived before the end.
+        partial: Vec<u8>,
+        /// True for a clean end (over TLS: after close_notify); false for an end the TLS
+        /// layer reports as unexpected (a FIN without close_notify).
+        clean: bool,
+    },
     /// The head exceeded the size limit.
     TooLarge,
     /// A read failed.
@@ -32,7 +38,12 @@ pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Head {
     let mut byte = [0u8; 1];
     loop {
         match stream.read(&mut byte).await {
-            Ok(0) => return Head::Closed(buf),
+            Ok(0) => {
+                return Head::Closed {
+                    partial: buf,
+                    clean: true,
+                }
+            }
             Ok(_) => {
                 buf.push(byte[0]);
                 if buf.ends_with(b"\r\n\r\n") {
@@ -42,10 +53,26 @@ pub async fn read_head<S: AsyncRead + Unpin>(stream: &mut S) -> Head {
                     return Head::TooLarge;
                 }
             }
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Head::Closed(buf),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                return Head::Closed {
+                    partial: buf,
+                    clean: false,
+                }
+            }
             Err(e) => return Head::Failed(e),
         }
     }
+}
+
+/// Writes `request`, flushes it, and reads the response head.
+pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, request: &[u8]) -> Head {
+    if let Err(e) = stream.write_all(request).await {
+        return Head::Failed(e);
+    }
+    if let Err(e) = stream.flush().await {
+        return Head::Failed(e);
+    }
+    read_head(stream).await
 }
 
 /// A parsed response head.
@@ -153,16 +180,12 @@ pub async fn probe<S: AsyncRead + AsyncWrite + Unpin>(
         endpoint.host,
         env!("CARGO_PKG_VERSION")
     );
-    let exchange = async {
-        if let Err(e) = stream.write_all(request.as_bytes()).await {
-            return Head::Failed(e);
-        }
-        if let Err(e) = stream.flush().await {
-            return Head::Failed(e);
-        }
-        read_head(stream).await
-    };
-    let head = match tokio::time::timeout_at(deadline.instant(), exchange).await {
+    let head = match tokio::time::timeout_at(
+        deadline.instant(),
+        exchange(stream, request.as_bytes()),
+    )
+    .await
+    {
         Err(_) if deadline.is_overall => return overall_deadline("HTTP"),
         Err(_) => {
             return Finding::fail(
@@ -209,7 +232,7 @@ pub async fn probe<S: AsyncRead + AsyncWrite + Unpin>(
             format!("The response head exceeded {MAX_HEAD} bytes."),
             "Something on the path rewrote the traffic; check for inspecting proxies or firewalls.",
         ),
-        Head::Closed(partial) => Finding::fail(
+        Head::Closed { partial, .. } => Finding::fail(
             "Closed",
             format!("{endpoint} closed without answering"),
             format!("The connection was closed after {} bytes, before a complete HTTP response.", partial.len()),
@@ -268,6 +291,8 @@ mod tests {
         }
         assert_eq!(data, b"TUNNEL");
         let mut short: &[u8] = b"HTTP/1.1 200";
-        assert!(matches!(rt.block_on(read_head(&mut short)), Head::Closed(v) if v.len() == 12));
+        assert!(
+            matches!(rt.block_on(read_head(&mut short)), Head::Closed { partial, clean: true } if partial.len() == 12)
+        );
     }
 }

@@ -5,10 +5,10 @@
 use std::io;
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 
 use crate::endpoints::Endpoint;
-use crate::probe::http::{read_head, Head, ParsedHead};
+use crate::probe::http::{exchange, Head, ParsedHead};
 use crate::probe::is_reset;
 
 /// How an idle connection fared at its checkpoint.
@@ -142,17 +142,8 @@ where
         endpoint.host,
         env!("CARGO_PKG_VERSION")
     );
-    let exchange = async {
-        if let Err(e) = stream.write_all(request.as_bytes()).await {
-            return Head::Failed(e);
-        }
-        if let Err(e) = stream.flush().await {
-            return Head::Failed(e);
-        }
-        read_head(stream).await
-    };
     let on_use = "when the request was sent after the idle time";
-    match tokio::time::timeout(answer_within, exchange).await {
+    match tokio::time::timeout(answer_within, exchange(stream, request.as_bytes())).await {
         Err(_) => Observation::new(
             IdleOutcome::Dropped,
             None,
@@ -184,15 +175,15 @@ where
             None,
             "the answer after the idle time has an oversized HTTP head".into(),
         ),
-        Ok(Head::Closed(partial)) if partial.is_empty() => {
-            // read_head folds both kinds of end into Closed; one more read tells them apart.
-            let mut probe = [0u8; 1];
-            let again = tokio::time::timeout(Duration::from_millis(200), stream.read(&mut probe))
-                .await
-                .unwrap_or(Ok(0));
-            ended(again, None, on_use)
+        Ok(Head::Closed { partial, clean }) if partial.is_empty() => {
+            let end = if clean {
+                Ok(0)
+            } else {
+                Err(io::ErrorKind::UnexpectedEof.into())
+            };
+            ended(end, None, on_use)
         }
-        Ok(Head::Closed(_)) => Observation::new(
+        Ok(Head::Closed { .. }) => Observation::new(
             IdleOutcome::ClosedByPeer,
             None,
             format!("the connection closed in the middle of the answer {on_use}"),
@@ -204,6 +195,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probe::http::read_head;
+    use tokio::io::AsyncWriteExt;
 
     fn endpoint() -> Endpoint {
         Endpoint::parse("relay.example:443").expect("endpoint")

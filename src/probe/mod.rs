@@ -126,6 +126,19 @@ pub fn is_reset(e: &io::Error) -> bool {
     )
 }
 
+/// The single-threaded I/O runtime each command's probes run on.
+pub fn runtime() -> Result<tokio::runtime::Runtime, crate::error::WbdError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            crate::error::WbdError::new(
+                crate::error::ErrorCode::Internal,
+                format!("cannot start the I/O runtime: {e}"),
+            )
+        })
+}
+
 /// Milliseconds since `start`, saturating.
 pub fn ms_since(start: Instant) -> u64 {
     u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX)

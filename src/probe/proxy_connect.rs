@@ -3,11 +3,10 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::endpoints::Endpoint;
-use crate::probe::http::{read_head, Head, ParsedHead};
+use crate::probe::http::{exchange, Head, ParsedHead};
 use crate::probe::{ms_since, overall_deadline, tcp, Deadline, Finding};
 use crate::proxy::ProxyUrl;
 
@@ -44,13 +43,12 @@ pub async fn tunnel(
         env!("CARGO_PKG_VERSION")
     );
     let deadline = Deadline::for_stage(stage, overall);
-    let exchange = async {
-        if let Err(e) = stream.write_all(request.as_bytes()).await {
-            return Head::Failed(e);
-        }
-        read_head(&mut stream).await
-    };
-    let head = match tokio::time::timeout_at(deadline.instant(), exchange).await {
+    let head = match tokio::time::timeout_at(
+        deadline.instant(),
+        exchange(&mut stream, request.as_bytes()),
+    )
+    .await
+    {
         Err(_) if deadline.is_overall => return Err(overall_deadline("proxy CONNECT").with("Proxy", proxy_text)),
         Err(_) => {
             return Err(Finding::fail(
@@ -79,7 +77,7 @@ pub async fn tunnel(
                 "Check that the address points at an HTTP proxy (not a SOCKS proxy or a web server).",
             ),
         },
-        Head::Closed(_) | Head::TooLarge => Finding::fail(
+        Head::Closed { .. } | Head::TooLarge => Finding::fail(
             "Reset",
             format!("Proxy {proxy} closed the connection"),
             format!("The proxy closed the connection without answering CONNECT {authority}."),

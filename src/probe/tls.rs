@@ -272,8 +272,9 @@ fn internal(msg: String) -> Finding {
     }
 }
 
-/// Microsoft hosts whose certificates come from Microsoft's or DigiCert's CAs.
-fn is_microsoft_host(host: &str) -> bool {
+/// Microsoft's writeback hosts (names as [`crate::endpoints::Endpoint`] keeps them, in
+/// lower case); their certificates come from Microsoft's or DigiCert's CAs.
+pub fn is_microsoft_host(host: &str) -> bool {
     [
         ".microsoftonline.com",
         ".microsoftonline.us",

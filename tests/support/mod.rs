@@ -256,6 +256,28 @@ impl Default for Pki {
 }
 
 // ---------------------------------------------------------------------------------------
+// Running the connectivity command
+// ---------------------------------------------------------------------------------------
+
+/// Runs one connectivity request through `run_json`; returns the report (the envelope
+/// must be Ok) and the wall time it took.
+pub fn run_connectivity(options: serde_json::Value) -> (serde_json::Value, Duration) {
+    let request = serde_json::json!({ "Command": "connectivity", "Options": options }).to_string();
+    let started = Instant::now();
+    let out = writeback_diagnostics::run_json(&request);
+    let elapsed = started.elapsed();
+    let envelope: serde_json::Value = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("run_json returned invalid JSON ({e}): {out}"));
+    assert_eq!(envelope["Ok"], true, "envelope is not Ok: {out}");
+    (envelope["Report"].clone(), elapsed)
+}
+
+/// Pretty JSON for assertion messages.
+pub fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------
 // In-process servers
 // ---------------------------------------------------------------------------------------
 
