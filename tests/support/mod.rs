@@ -583,6 +583,22 @@ impl Conn {
         }
     }
 
+    /// Ends a TLS session the polite way: close_notify, FIN, then reads until the client
+    /// closes too (bounded).
+    fn close_cleanly(
+        &self,
+        mut tls: rustls::StreamOwned<rustls::ServerConnection, TcpStream>,
+    ) -> io::Result<()> {
+        tls.conn.send_close_notify();
+        tls.flush()?;
+        while tls.conn.wants_write() {
+            tls.conn.write_tls(&mut tls.sock)?;
+        }
+        let _ = tls.sock.shutdown(Shutdown::Write);
+        self.drain(&mut tls, Duration::from_secs(2));
+        Ok(())
+    }
+
     fn serve_tls(
         &self,
         sock: TcpStream,
@@ -619,14 +635,7 @@ impl Conn {
             }
             Behavior::CloseAfterRequest => {
                 self.read_head(&mut tls, false)?;
-                tls.conn.send_close_notify();
-                tls.flush()?;
-                while tls.conn.wants_write() {
-                    tls.conn.write_tls(&mut tls.sock)?;
-                }
-                let _ = tls.sock.shutdown(Shutdown::Write);
-                self.drain(&mut tls, Duration::from_secs(2));
-                Ok(())
+                self.close_cleanly(tls)
             }
             Behavior::IdleServer { close_after } => {
                 let until = Instant::now() + close_after.unwrap_or(SERVER_LIFETIME);
@@ -649,26 +658,12 @@ impl Conn {
                     self.record(&head);
                     tls.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")?;
                 }
-                tls.conn.send_close_notify();
-                tls.flush()?;
-                while tls.conn.wants_write() {
-                    tls.conn.write_tls(&mut tls.sock)?;
-                }
-                let _ = tls.sock.shutdown(Shutdown::Write);
-                self.drain(&mut tls, Duration::from_secs(2));
-                Ok(())
+                self.close_cleanly(tls)
             }
             Behavior::Respond(bytes) => {
                 self.read_head(&mut tls, false)?;
                 tls.write_all(bytes)?;
-                tls.conn.send_close_notify();
-                tls.flush()?;
-                while tls.conn.wants_write() {
-                    tls.conn.write_tls(&mut tls.sock)?;
-                }
-                let _ = tls.sock.shutdown(Shutdown::Write);
-                self.drain(&mut tls, Duration::from_secs(2));
-                Ok(())
+                self.close_cleanly(tls)
             }
             _ => unreachable!("plain behaviours are served elsewhere"),
         }
