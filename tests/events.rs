@@ -137,6 +137,17 @@ fn windows_powershell_and_powershell_7_exports_give_identical_results() {
     }
 }
 
+/// A German server's export (the module writes the numeric `Level` beside the localised
+/// `LevelDisplayName`, here "Fehler", "Warnung", "Informationen") is read like an English one.
+#[test]
+fn a_german_export_with_numeric_levels_reads_like_an_english_one() {
+    let german = events(&fixture("directory.de.ps7.json"), json!({}));
+    let english = events(&fixture("directory.ps7.json"), json!({}));
+    assert_eq!(comparable(&german), comparable(&english));
+    let failures = german["Summary"]["Fail"].as_u64().expect("Fail count");
+    assert!(failures > 0, "{german}");
+}
+
 #[test]
 fn a_healthy_log_passes() {
     let r = events(&fixture("healthy.ps7.json"), json!({}));

@@ -7,8 +7,8 @@
 
 $script:WbdModuleRoot = $PSScriptRoot
 
-$privateScripts = @(Get-ChildItem -Path ([System.IO.Path]::Combine($PSScriptRoot, 'Private')) -Filter '*.ps1' -File)
-$publicScripts = @(Get-ChildItem -Path ([System.IO.Path]::Combine($PSScriptRoot, 'Public')) -Filter '*.ps1' -File)
+$privateScripts = @(Get-ChildItem -LiteralPath ([System.IO.Path]::Combine($PSScriptRoot, 'Private')) -Filter '*.ps1' -File)
+$publicScripts = @(Get-ChildItem -LiteralPath ([System.IO.Path]::Combine($PSScriptRoot, 'Public')) -Filter '*.ps1' -File)
 foreach ($file in @($privateScripts + $publicScripts)) {
     . $file.FullName
 }

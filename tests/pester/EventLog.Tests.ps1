@@ -1,10 +1,12 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 
 # Pester 5 tests of Test-WritebackEventLog and Test-WritebackConnectivity -IncludeEventLogRelays,
-# run on the Windows CI runner under Windows PowerShell 5.1 and PowerShell 7
-# (.github/workflows/windows.yml). Exported logs come from tests/fixtures/events (the same
-# files tests/events.rs runs through the engine on Linux); the live log is Get-WinEvent mocked
-# inside the module, so the runner's own Application log does not matter.
+# run by .ci/run under PowerShell 7 on Linux and on the Windows CI runner under Windows
+# PowerShell 5.1 and PowerShell 7 (.github/workflows/windows.yml). Exported logs come from
+# tests/fixtures/events (the same files tests/events.rs runs through the engine); the live log
+# is Get-WinEvent mocked inside the module, so the runner's own Application log does not
+# matter. Off Windows, Get-WinEvent does not exist: a stub stands in for it (Pester mocks only
+# commands that exist), and the module's Windows check is mocked to say Windows.
 
 BeforeAll {
     $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
@@ -15,14 +17,27 @@ BeforeAll {
     Import-Module -Name ([System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
     $script:Fixtures = [System.IO.Path]::Combine($repoRoot, 'tests', 'fixtures', 'events')
 
+    $script:CreatedStub = $false
+    if (-not (Get-Command -Name 'Get-WinEvent' -ErrorAction SilentlyContinue)) {
+        $body = '[CmdletBinding()]{0}param ([hashtable] $FilterHashtable, [int] $MaxEvents){0}throw ''Get-WinEvent is a test stub and was called without a mock''' -f [System.Environment]::NewLine
+        Set-Item -Path 'function:global:Get-WinEvent' -Value ([scriptblock]::Create($body))
+        $script:CreatedStub = $true
+    }
+
     # What Get-WinEvent returns, reduced to the properties the module reads (newest first).
+    # Level is the number (2 Error, 3 Warning, 4 Information); LevelDisplayName is localised.
+    $script:LevelNumbers = @{ Error = 2; Warning = 3; Information = 4 }
     function New-TestEvent {
-        param ([int] $Id, [string] $ProviderName, [datetime] $TimeCreated, [string] $Level, [string] $Message)
+        param ([int] $Id, [string] $ProviderName, [datetime] $TimeCreated, [string] $Level, [string] $Message, [string] $LevelDisplayName)
+        if (-not $LevelDisplayName) {
+            $LevelDisplayName = $Level
+        }
         [pscustomobject]@{
             Id               = $Id
             ProviderName     = $ProviderName
             TimeCreated      = $TimeCreated
-            LevelDisplayName = $Level
+            Level            = [byte]$script:LevelNumbers[$Level]
+            LevelDisplayName = $LevelDisplayName
             Message          = $Message
         }
     }
@@ -37,6 +52,9 @@ BeforeAll {
 
 AfterAll {
     Remove-Module -Name 'WritebackDiagnostics' -Force -ErrorAction SilentlyContinue
+    if ($script:CreatedStub) {
+        Remove-Item -Path 'function:global:Get-WinEvent' -ErrorAction SilentlyContinue
+    }
 }
 
 Describe 'Test-WritebackEventLog' {
@@ -90,6 +108,7 @@ Describe 'Test-WritebackEventLog' {
 
     Context 'the live log' {
         BeforeAll {
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdWindowsPlatform' -MockWith { $true }
             Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith { $script:LiveEvents }
         }
 
@@ -115,12 +134,41 @@ Describe 'Test-WritebackEventLog' {
         }
 
         It 'treats "no events were found" as an empty log' {
+            # The real cmdlet writes this as a non-terminating error, which the module's own
+            # -ErrorAction governs. A mock body runs with the test's preference instead (Stop
+            # under the CI runner), so it passes on the -ErrorAction the module gave.
             Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith {
-                Write-Error -Message 'No events were found that match the specified selection criteria.' -ErrorId 'NoMatchingEventsFound'
+                Write-Error -Message 'No events were found that match the specified selection criteria.' -ErrorId 'NoMatchingEventsFound' -ErrorAction $PesterBoundParameters['ErrorAction']
             }
             $results = @(Test-WritebackEventLog -WarningVariable warnings)
             ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-HEARTBEAT' }).Evidence.Outcome | Should -Be 'NoWritebackEvents'
             $warnings.Count | Should -Be 0
+        }
+
+        It 'warns when the log cannot be read, and still runs' {
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith {
+                Write-Error -Message 'Attempted to perform an unauthorized operation.' -ErrorId 'System.UnauthorizedAccessException' -ErrorAction $PesterBoundParameters['ErrorAction']
+            }
+            $results = @(Test-WritebackEventLog -WarningVariable warnings -WarningAction SilentlyContinue)
+            ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-HEARTBEAT' }).Evidence.Outcome | Should -Be 'NoWritebackEvents'
+            @($warnings).Count | Should -Be 1
+            [string]$warnings[0] | Should -Match 'unauthorized operation'
+        }
+
+        It 'reads a German server''s log like an English one (numeric Level, localised names)' {
+            $script:GermanLevelNames = @{ Error = 'Fehler'; Warning = 'Warnung'; Information = 'Informationen' }
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith {
+                foreach ($event in $script:LiveEvents) {
+                    $copy = $event.PSObject.Copy()
+                    $copy.LevelDisplayName = $script:GermanLevelNames[[string]$copy.LevelDisplayName]
+                    $copy
+                }
+            }
+            $results = @(Test-WritebackEventLog)
+            $failure = $results | Where-Object -FilterScript { $_.Id -eq 'EVT-33004' }
+            $failure.Status | Should -Be 'Fail'
+            $failure.Evidence.Level | Should -Be 'Error'
+            ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-HR-80230626' }).Evidence.Level | Should -Be 'Error'
         }
 
         It 'writes one event as an array the engine reads' {
@@ -135,6 +183,7 @@ Describe 'Test-WritebackEventLog' {
                 $parsed = @(Get-Content -LiteralPath $file -Raw | ConvertFrom-Json)
                 $parsed.Count | Should -Be 1
                 $parsed[0].Id | Should -Be 31019
+                $parsed[0].Level | Should -Be 4
             } finally {
                 Remove-Item -LiteralPath $file -Force
             }
@@ -144,6 +193,7 @@ Describe 'Test-WritebackEventLog' {
 
 Describe 'Test-WritebackConnectivity -IncludeEventLogRelays' {
     BeforeAll {
+        Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdWindowsPlatform' -MockWith { $true }
         Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith { $script:LiveEvents }
         # A closed loopback port as the proxy: the relay host is never looked up or contacted.
         $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)

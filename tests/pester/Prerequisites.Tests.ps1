@@ -17,6 +17,8 @@ BeforeAll {
     }
     Import-Module -Name ([System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
 
+    # $IsWindows does not exist in Windows PowerShell 5.1, which only runs on Windows.
+    $script:OnWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or $IsWindows
     $script:EngineFixtures = [System.IO.Path]::Combine($repoRoot, 'tests', 'fixtures', 'prerequisites')
     $script:CollectorFixture = [System.IO.Path]::Combine($PSScriptRoot, 'fixtures', 'collector-healthy.json')
     $script:SchemaPath = [System.IO.Path]::Combine($repoRoot, 'schema', 'writeback-environment.schema.json')
@@ -44,6 +46,9 @@ BeforeAll {
         'Get-MgContext'                           = 'param ()'
         'Invoke-MgGraphRequest'                   = 'param ([string] $Method, [string] $Uri, [string] $OutputType)'
         'Connect-MgGraph'                         = 'param ([string[]] $Scopes)'
+        # Windows-only built-ins, absent from PowerShell 7 on Linux and macOS.
+        'Get-Service'                             = 'param ([string[]] $Name)'
+        'Get-CimInstance'                         = 'param ([string] $ClassName)'
     }
     $script:CreatedStubs = @()
     foreach ($name in $script:Stubs.Keys) {
@@ -51,6 +56,29 @@ BeforeAll {
             $body = '[CmdletBinding()]{0}{1}{0}throw ''{2} is a test stub and was called without a mock''' -f [System.Environment]::NewLine, $script:Stubs[$name], $name
             Set-Item -Path ('function:global:{0}' -f $name) -Value ([scriptblock]::Create($body))
             $script:CreatedStubs += $name
+        }
+    }
+
+    # The ActiveDirectory cmdlets return SecurityIdentifier objects, which .NET can only build
+    # on Windows. Elsewhere the SID's text stands in: the collector writes both as that text.
+    function New-TestSid {
+        param ([string] $Value)
+        if ($script:OnWindows) {
+            New-Object -TypeName System.Security.Principal.SecurityIdentifier -ArgumentList $Value
+        } else {
+            $Value
+        }
+    }
+
+    # Runs a command and splits what it writes into output and error records. -ErrorVariable
+    # cannot tell here: PowerShell also records in it every error that the collector's inner
+    # functions throw and catch themselves, although none of them reaches the caller.
+    function Split-TestOutput {
+        param ([scriptblock] $ScriptBlock)
+        $all = @(& $ScriptBlock 2>&1)
+        [PSCustomObject]@{
+            Output = @($all | Where-Object -FilterScript { $_ -isnot [System.Management.Automation.ErrorRecord] })
+            Errors = @($all | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] })
         }
     }
 
@@ -298,13 +326,14 @@ BeforeAll {
         Mock -ModuleName $module -CommandName 'Get-ADSyncRunProfileResult' -MockWith {
             $entra = [guid]'b891884f-051e-4a83-95af-2544101c9083'
             $ad = [guid]'5c3f6c9e-2b1e-4d8a-9c63-0d2f0a9b7e11'
+            # The unary comma keeps each row an array; without it @( @(...) @(...) ) is one flat list.
             $runs = @(
-                @(6, $entra, 'contoso.onmicrosoft.com - AAD', 'Export', '2026-11-25T09:00:40', '2026-11-25T09:00:52')
-                @(5, $ad, 'contoso.com', 'Export', '2026-11-25T09:00:31', '2026-11-25T09:00:39')
-                @(4, $entra, 'contoso.onmicrosoft.com - AAD', 'Full Synchronization', '2026-11-23T18:04:10', '2026-11-23T18:06:02')
-                @(3, $ad, 'contoso.com', 'Full Synchronization', '2026-11-23T18:01:40', '2026-11-23T18:04:09')
-                @(2, $entra, 'contoso.onmicrosoft.com - AAD', 'Full Import', '2026-11-23T18:00:50', '2026-11-23T18:01:39')
-                @(1, $ad, 'contoso.com', 'Full Import', '2026-11-23T18:00:02', '2026-11-23T18:00:49')
+                , @(6, $entra, 'contoso.onmicrosoft.com - AAD', 'Export', '2026-11-25T09:00:40', '2026-11-25T09:00:52')
+                , @(5, $ad, 'contoso.com', 'Export', '2026-11-25T09:00:31', '2026-11-25T09:00:39')
+                , @(4, $entra, 'contoso.onmicrosoft.com - AAD', 'Full Synchronization', '2026-11-23T18:04:10', '2026-11-23T18:06:02')
+                , @(3, $ad, 'contoso.com', 'Full Synchronization', '2026-11-23T18:01:40', '2026-11-23T18:04:09')
+                , @(2, $entra, 'contoso.onmicrosoft.com - AAD', 'Full Import', '2026-11-23T18:00:50', '2026-11-23T18:01:39')
+                , @(1, $ad, 'contoso.com', 'Full Import', '2026-11-23T18:00:02', '2026-11-23T18:00:49')
             )
             foreach ($run in $runs) {
                 [PSCustomObject]@{
@@ -333,10 +362,10 @@ BeforeAll {
                 VersionInfo = [PSCustomObject]@{ FileName = $engine; FileVersion = '2.5.79.0'; ProductVersion = '2.5.79.0' }
             }
         }
-        Mock -ModuleName $module -CommandName 'Test-Path' -MockWith { $true } -ParameterFilter { $LiteralPath -like '*\Config\machine.config' }
+        Mock -ModuleName $module -CommandName 'Test-Path' -MockWith { $true } -ParameterFilter { $LiteralPath -like $script:MachineConfigPattern }
         Mock -ModuleName $module -CommandName 'Get-Content' -MockWith {
             '<?xml version="1.0" encoding="UTF-8"?><configuration><system.net><defaultProxy enabled="true" useDefaultCredentials="true"><proxy usesystemdefault="true" /></defaultProxy></system.net></configuration>'
-        } -ParameterFilter { $LiteralPath -like '*\Config\machine.config' }
+        } -ParameterFilter { $LiteralPath -like $script:MachineConfigPattern }
         Mock -ModuleName $module -CommandName 'Get-ItemProperty' -MockWith {
             $protocols = 'HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2'
             switch (@($LiteralPath)[0]) {
@@ -386,7 +415,7 @@ BeforeAll {
                 DomainMode        = 'Windows2016Domain'
                 PDCEmulator       = 'DC01.contoso.com'
                 RIDMaster         = 'DC01.contoso.com'
-                DomainSID         = [System.Security.Principal.SecurityIdentifier]'S-1-5-21-1004336348-1177238915-682003330'
+                DomainSID         = (New-TestSid -Value 'S-1-5-21-1004336348-1177238915-682003330')
             }
         }
         Mock -ModuleName $module -CommandName 'Get-ADDomainController' -MockWith {
@@ -433,14 +462,22 @@ BeforeAll {
             [PSCustomObject]@{
                 SamAccountName    = 'MSOL_1a2b3c4d5e6f'
                 DistinguishedName = 'CN=MSOL_1a2b3c4d5e6f,CN=Users,DC=contoso,DC=com'
-                SID               = [System.Security.Principal.SecurityIdentifier]'S-1-5-21-1004336348-1177238915-682003330-1105'
-                tokenGroups       = @([System.Security.Principal.SecurityIdentifier]'S-1-5-21-1004336348-1177238915-682003330-513')
+                SID               = (New-TestSid -Value 'S-1-5-21-1004336348-1177238915-682003330-1105')
+                tokenGroups       = @((New-TestSid -Value 'S-1-5-21-1004336348-1177238915-682003330-513'))
             }
         }
     }
 
     $script:OriginalWindir = $env:WINDIR
     $env:WINDIR = 'C:\Windows'
+    $script:MachineConfigPattern = '*\Config\machine.config'
+    if (-not $script:OnWindows) {
+        # Off Windows a C:\ path names no drive, so the mocked Get-Content would lose the
+        # FileSystem provider's -Raw; a rooted path of this platform keeps it. The collector
+        # joins the path with [System.IO.Path]::Combine, which writes / here.
+        $env:WINDIR = '/wbd-test/Windows'
+        $script:MachineConfigPattern = '*/Config/machine.config'
+    }
 }
 
 AfterAll {
@@ -477,6 +514,10 @@ Describe 'Get-WritebackEnvironment' {
         It 'writes exactly tests/pester/fixtures/collector-healthy.json (apart from when, where and by what)' {
             $volatile = @('CollectedAt', 'ComputerName', 'Collector')
             $expected = Get-Content -LiteralPath $script:CollectorFixture -Raw | ConvertFrom-Json
+            if (-not $script:OnWindows) {
+                # The one platform-made value: the machine.config path (see WINDIR above).
+                $expected.Connect.MachineConfig.Path = [System.IO.Path]::Combine($env:WINDIR, 'Microsoft.NET', 'Framework64', 'v4.0.30319', 'Config', 'machine.config')
+            }
             ConvertTo-TestJson -InputObject $script:Environment -Without $volatile |
                 Should -Be (ConvertTo-TestJson -InputObject $expected -Without $volatile)
         }
@@ -555,7 +596,9 @@ Describe 'Get-WritebackEnvironment' {
 
         It 'reports Connect and ActiveDirectory Unavailable without the ADSync module' {
             Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdCommandAvailable' -MockWith { $false } -ParameterFilter { $Name -like 'Get-ADSync*' }
-            $environment = Get-WritebackEnvironment -ErrorVariable collectErrors
+            $run = Split-TestOutput -ScriptBlock { Get-WritebackEnvironment }
+            $environment = $run.Output[0]
+            $collectErrors = $run.Errors
             $environment.Connect.Status | Should -Be 'Unavailable'
             $environment.Connect.Reason | Should -Match 'ADSync'
             $environment.ActiveDirectory.Status | Should -Be 'Unavailable'
@@ -566,7 +609,9 @@ Describe 'Get-WritebackEnvironment' {
 
         It 'reports ActiveDirectory Unavailable without the ActiveDirectory module' {
             Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdCommandAvailable' -MockWith { $false } -ParameterFilter { $Name -eq 'Get-ADDomain' }
-            $environment = Get-WritebackEnvironment -ErrorVariable collectErrors
+            $run = Split-TestOutput -ScriptBlock { Get-WritebackEnvironment }
+            $environment = $run.Output[0]
+            $collectErrors = $run.Errors
             $environment.ActiveDirectory.Status | Should -Be 'Unavailable'
             $environment.ActiveDirectory.Reason | Should -Match 'RSAT-AD-PowerShell'
             $environment.Connect.Status | Should -Be 'Collected'
@@ -584,7 +629,9 @@ Describe 'Get-WritebackEnvironment' {
         It 'names what the account may not read, without an error' {
             Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-ADSyncScheduler' -MockWith { throw [System.UnauthorizedAccessException]::new('Access is denied.') }
             Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-ADForest' -MockWith { throw [System.UnauthorizedAccessException]::new('Access is denied.') }
-            $environment = Get-WritebackEnvironment -ErrorVariable collectErrors
+            $run = Split-TestOutput -ScriptBlock { Get-WritebackEnvironment }
+            $environment = $run.Output[0]
+            $collectErrors = $run.Errors
             $collectErrors | Should -BeNullOrEmpty
             $environment.Connect.Status | Should -Be 'Collected'
             $environment.Connect.Errors.Scheduler | Should -Match 'Access is denied'
@@ -698,7 +745,6 @@ Describe 'ConvertTo-WbdSnapshotValue' {
                     Span    = [timespan]::FromDays(1)
                     Enum    = [System.DayOfWeek]::Friday
                     Guid    = [guid]'B891884F-051E-4A83-95AF-2544101C9083'
-                    Sid     = [System.Security.Principal.SecurityIdentifier]'S-1-5-32-544'
                     Secure  = [System.Security.SecureString]::new()
                     Version = [version]'2.5.79.0'
                 })
@@ -706,9 +752,21 @@ Describe 'ConvertTo-WbdSnapshotValue' {
             $value['Span'] | Should -Be '1.00:00:00'
             $value['Enum'] | Should -Be 'Friday'
             $value['Guid'] | Should -Be 'b891884f-051e-4a83-95af-2544101c9083'
-            $value['Sid'] | Should -Be 'S-1-5-32-544'
             $value['Secure'] | Should -BeNullOrEmpty
             $value['Version'] | Should -Be '2.5.79.0'
+        }
+    }
+
+    It 'writes a SecurityIdentifier as its SDDL text' -Tag 'Windows' {
+        if (-not $script:OnWindows) {
+            Set-ItResult -Skipped -Because 'System.Security.Principal.SecurityIdentifier exists only on Windows (.NET throws PlatformNotSupportedException elsewhere)'
+            return
+        }
+        InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
+            $value = ConvertTo-WbdSnapshotValue -InputObject ([PSCustomObject]@{
+                    Sid = New-Object -TypeName System.Security.Principal.SecurityIdentifier -ArgumentList 'S-1-5-32-544'
+                })
+            $value['Sid'] | Should -Be 'S-1-5-32-544'
         }
     }
 

@@ -39,7 +39,7 @@ function ConvertTo-WbdSnapshotValue {
         [int] $MaxDepth = 8
     )
 
-    $propertyTypes = [System.Management.Automation.PSMemberTypes]'Property, NoteProperty'
+    $propertyTypes = [System.Management.Automation.PSMemberTypes]::Property -bor [System.Management.Automation.PSMemberTypes]::NoteProperty
 
     # A plain nested function: an advanced function per value would make large directories
     # (tens of thousands of OUs) slow to convert.

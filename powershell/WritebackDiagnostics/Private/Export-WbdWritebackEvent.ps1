@@ -6,8 +6,10 @@ function Export-WbdWritebackEvent {
     .DESCRIPTION
     Reads the Application log with Get-WinEvent (providers PasswordResetService and ADSync by
     default, events since -Since, at most -MaxEvents, newest first) and writes the JSON that
-    'Select-Object Id, ProviderName, TimeCreated, LevelDisplayName, Message | ConvertTo-Json'
-    produces: a UTF-8 array of flat objects. Events are converted and written one at a time
+    'Select-Object Id, ProviderName, TimeCreated, Level, LevelDisplayName, Message | ConvertTo-Json'
+    produces: a UTF-8 array of flat objects. The numeric Level goes beside LevelDisplayName,
+    which Windows localises ("Fehler" on a German server), so the engine reads the severity
+    the same way in every language. Events are converted and written one at a time
     through the pipeline, so a long log is never held in memory. No matching events writes an
     empty array. Returns the number of events written.
 
@@ -55,6 +57,7 @@ function Export-WbdWritebackEvent {
                     Id               = $_.Id
                     ProviderName     = $_.ProviderName
                     TimeCreated      = $_.TimeCreated
+                    Level            = $_.Level
                     LevelDisplayName = $_.LevelDisplayName
                     Message          = $_.Message
                 }

@@ -21,7 +21,7 @@ function Initialize-WbdNative {
         # Add-Type cannot define the same type twice in a process (for example after
         # Remove-Module and Import-Module again), so the shim is compiled only when absent.
         if (-not ('WritebackDiagnostics.Native' -as [type])) {
-            Add-Type -Path ([System.IO.Path]::Combine($script:WbdModuleRoot, 'Native', 'WbdNative.cs'))
+            Add-Type -LiteralPath ([System.IO.Path]::Combine($script:WbdModuleRoot, 'Native', 'WbdNative.cs'))
         }
         if (-not [WritebackDiagnostics.Native]::IsLoaded) {
             Write-Verbose -Message ('Loading the diagnostics engine from {0}' -f $script:WbdNativeLibraryPath)

@@ -40,17 +40,21 @@ function Invoke-WbdRequest {
 
     Initialize-WbdNative -Cmdlet $Cmdlet
 
-    # Deep enough for an inline environment snapshot (saved with -Depth 20) below Options.
+    # Snapshots travel as files (SnapshotPath), so the options are shallow; the depth keeps any
+    # nested value whole rather than turning it into its type name.
     $request = ConvertTo-Json -InputObject ([ordered]@{ Command = $Command; Options = $Options }) -Depth 32 -Compress
-    $shown = $request
+    # The options may hold a proxy URL with credentials or a token: only the redacted copy is
+    # shown in the verbose stream or kept as the TargetObject of an error (and so in $Error).
+    $safeOptions = Remove-WbdSecret -InputObject $Options
+    $shown = ConvertTo-Json -InputObject $safeOptions -Depth 4 -Compress
     if ($shown.Length -gt 2000) {
-        $shown = '{0}... ({1} characters)' -f $shown.Substring(0, 2000), $request.Length
+        $shown = '{0}... ({1} characters)' -f $shown.Substring(0, 2000), $shown.Length
     }
-    Write-Verbose -Message ('Engine request: {0}' -f $shown)
+    Write-Verbose -Message ('Engine request: {0} {1}' -f $Command, $shown)
 
     $job = [WritebackDiagnostics.Native]::JobStart($request)
     if ($job -eq 0) {
-        $record = New-WbdErrorRecord -ErrorId 'WbdEngineError' -Category ResourceUnavailable -Message 'The diagnostics engine could not start a worker thread.' -TargetObject $Options
+        $record = New-WbdErrorRecord -ErrorId 'WbdEngineError' -Category ResourceUnavailable -Message 'The diagnostics engine could not start a worker thread.' -TargetObject $safeOptions
         $Cmdlet.ThrowTerminatingError($record)
     }
 
@@ -58,7 +62,7 @@ function Invoke-WbdRequest {
     $failure = $null
     try {
         while ($true) {
-            $poll = ConvertFrom-Json -InputObject ([WritebackDiagnostics.Native]::JobPoll($job))
+            $poll = ConvertFrom-WbdJson -Json ([WritebackDiagnostics.Native]::JobPoll($job))
             $state = $poll.PSObject.Properties['State']
             if ($null -eq $state -or $state.Value -ne 'Running') {
                 break
@@ -87,7 +91,7 @@ function Invoke-WbdRequest {
 
     if ($null -ne $failure) {
         $message = 'Talking to the diagnostics engine failed: {0}' -f $failure.Exception.Message
-        $record = New-WbdErrorRecord -ErrorId 'WbdEngineError' -Message $message -TargetObject $Options -InnerException $failure.Exception
+        $record = New-WbdErrorRecord -ErrorId 'WbdEngineError' -Message $message -TargetObject $safeOptions -InnerException $failure.Exception
         $Cmdlet.ThrowTerminatingError($record)
     }
 
@@ -103,6 +107,6 @@ function Invoke-WbdRequest {
         $reason = [string]$errorBody.Value.Message
     }
     $message = 'The diagnostics engine did not run the {0} checks: {1} ({2}).' -f $Command, $reason, $code
-    $record = New-WbdErrorRecord -Code $code -Message $message -TargetObject $Options
+    $record = New-WbdErrorRecord -Code $code -Message $message -TargetObject $safeOptions
     $Cmdlet.ThrowTerminatingError($record)
 }

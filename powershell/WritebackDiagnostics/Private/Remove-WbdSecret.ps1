@@ -73,7 +73,7 @@ function Remove-WbdSecret {
     $typePattern = [regex]::new($script:WbdSecretTypePattern, $options)
     $textPattern = [regex]::new($script:WbdSecretTextPattern, $options)
     $urlPattern = [regex]::new($script:WbdUrlCredentialPattern, $options)
-    $propertyTypes = [System.Management.Automation.PSMemberTypes]'Property, NoteProperty'
+    $propertyTypes = [System.Management.Automation.PSMemberTypes]::Property -bor [System.Management.Automation.PSMemberTypes]::NoteProperty
 
     function Test-SecretName {
         param (

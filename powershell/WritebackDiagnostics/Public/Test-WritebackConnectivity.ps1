@@ -286,8 +286,14 @@ function Test-WritebackConnectivity {
         }
         $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'connectivity' -Options $options -Activity 'Testing password writeback connectivity'
     } finally {
+        # .NET, not Remove-Item: once Ctrl+C has begun, every command called here throws
+        # PipelineStoppedException before it runs, and the file would be left behind.
         if ($null -ne $exported) {
-            Remove-Item -LiteralPath $exported -Force -ErrorAction SilentlyContinue
+            try {
+                [System.IO.File]::Delete($exported)
+            } catch {
+                $null = $_
+            }
         }
     }
 

@@ -24,8 +24,9 @@ function Test-WritebackEventLog {
     Without -Path it reads this server's Application log with Get-WinEvent (Windows only) and
     measures the heartbeat's age against the current time. With -Path it reads an exported log
     instead, on any platform: an .evtx file (wevtutil epl or Event Viewer's Save As), or the
-    JSON that Get-WinEvent | Select-Object Id, ProviderName, TimeCreated, LevelDisplayName,
-    Message | ConvertTo-Json writes in Windows PowerShell 5.1 or PowerShell 7; the heartbeat's
+    JSON that Get-WinEvent | Select-Object Id, ProviderName, TimeCreated, Level,
+    LevelDisplayName, Message | ConvertTo-Json writes in Windows PowerShell 5.1 or PowerShell 7
+    (include Level: LevelDisplayName is in the server's language); the heartbeat's
     age is then measured against the newest event in the file.
 
     The command writes one WritebackDiagnostics.CheckResult object per finding. A failed check
@@ -64,7 +65,7 @@ function Test-WritebackEventLog {
     with what to do about each cause.
 
     .EXAMPLE
-    Get-WinEvent -FilterHashtable @{ LogName = 'Application'; ProviderName = 'PasswordResetService', 'ADSync' } -MaxEvents 5000 | Select-Object -Property Id, ProviderName, TimeCreated, LevelDisplayName, Message | ConvertTo-Json | Out-File -FilePath .\writeback-events.json
+    Get-WinEvent -FilterHashtable @{ LogName = 'Application'; ProviderName = 'PasswordResetService', 'ADSync' } -MaxEvents 5000 | Select-Object -Property Id, ProviderName, TimeCreated, Level, LevelDisplayName, Message | ConvertTo-Json | Out-File -FilePath .\writeback-events.json
     Test-WritebackEventLog -Path .\writeback-events.json
 
     Saves the writeback events as JSON on the Connect server (in either PowerShell edition),
@@ -151,8 +152,14 @@ function Test-WritebackEventLog {
 
         $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'events' -Options $options -Activity 'Reading the password writeback event log'
     } finally {
+        # .NET, not Remove-Item: once Ctrl+C has begun, every command called here throws
+        # PipelineStoppedException before it runs, and the file would be left behind.
         if ($null -ne $exported) {
-            Remove-Item -LiteralPath $exported -Force -ErrorAction SilentlyContinue
+            try {
+                [System.IO.File]::Delete($exported)
+            } catch {
+                $null = $_
+            }
         }
     }
 

@@ -142,37 +142,52 @@ function Test-WritebackPrerequisite {
 
     process {
         $activity = 'Checking password writeback prerequisites'
-        switch ($PSCmdlet.ParameterSetName) {
-            'Path' {
-                # The engine does not know the PowerShell location, so relative paths are resolved here.
-                $options = [ordered]@{
-                    SnapshotPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
+        $snapshotFile = $null
+        try {
+            switch ($PSCmdlet.ParameterSetName) {
+                'Path' {
+                    # The engine does not know the PowerShell location, so relative paths are resolved here.
+                    $options = [ordered]@{
+                        SnapshotPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path)
+                    }
+                }
+                'Environment' {
+                    $snapshotFile = Save-WbdSnapshotFile -InputObject $Environment
+                    $options = [ordered]@{
+                        SnapshotPath = $snapshotFile
+                    }
+                }
+                default {
+                    $collect = @{}
+                    if ($PSBoundParameters.ContainsKey('AdminUser')) {
+                        $collect['AdminUser'] = $AdminUser
+                    }
+                    if ($PSBoundParameters.ContainsKey('TestUser')) {
+                        $collect['TestUser'] = $TestUser
+                    }
+                    $snapshot = Get-WritebackEnvironment @collect
+                    $snapshotFile = Save-WbdSnapshotFile -InputObject $snapshot
+                    # A live run is on the Connect server itself, so the engine also probes each
+                    # PDC emulator on the AD ports from here (its DNS and TCP probes, each with a deadline).
+                    $options = [ordered]@{
+                        SnapshotPath = $snapshotFile
+                        ProbePdc     = $true
+                    }
                 }
             }
-            'Environment' {
-                $options = [ordered]@{
-                    Snapshot = $Environment
-                }
-            }
-            default {
-                $collect = @{}
-                if ($PSBoundParameters.ContainsKey('AdminUser')) {
-                    $collect['AdminUser'] = $AdminUser
-                }
-                if ($PSBoundParameters.ContainsKey('TestUser')) {
-                    $collect['TestUser'] = $TestUser
-                }
-                $snapshot = Get-WritebackEnvironment @collect
-                # A live run is on the Connect server itself, so the engine also probes each
-                # PDC emulator on the AD ports from here (its DNS and TCP probes, each with a deadline).
-                $options = [ordered]@{
-                    Snapshot = $snapshot
-                    ProbePdc = $true
+
+            $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'prerequisites' -Options $options -Activity $activity
+        } finally {
+            # .NET, not Remove-Item: once Ctrl+C has begun, every command called here throws
+            # PipelineStoppedException before it runs, and the file would be left behind.
+            if ($null -ne $snapshotFile) {
+                try {
+                    [System.IO.File]::Delete($snapshotFile)
+                } catch {
+                    $null = $_
                 }
             }
         }
-
-        $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'prerequisites' -Options $options -Activity $activity
 
         if ($Quiet) {
             $problems = @($report.Results | Where-Object -FilterScript { $_.Status -eq 'Fail' -or $_.Status -eq 'Error' })
