@@ -3,7 +3,7 @@
 
 use super::{docs, fail, pass, warn, Ctx, Rule};
 use crate::api::{CheckResult, Status};
-use crate::snapshot::connect::{parameter, Fact};
+use crate::snapshot::connect::{parameter, AdSyncModule, Fact};
 use crate::snapshot::values::Version;
 use crate::snapshot::Timestamp;
 
@@ -55,6 +55,27 @@ pub const MILESTONES: &[(&str, &str)] = &[
         "the minimum version whose sync services keep running after 30 September 2026",
     ),
 ];
+
+/// The evidence sentence for a snapshot whose ADSync objects came through Windows
+/// PowerShell compatibility.
+pub const THROUGH_WINDOWS_POWERSHELL: &str = "The collector ran in PowerShell 7 and imported the ADSync module through Windows PowerShell 5.1 compatibility (Import-Module -UseWindowsPowerShell), so the ADSync objects it read (global settings, scheduler, connectors, run history) are deserialized copies returned by a Windows PowerShell 5.1 session, not the live objects.";
+
+/// Adds to a Connect result how the collector loaded the ADSync module (`AdSyncModule`)
+/// and, when that was through Windows PowerShell compatibility, a sentence saying so
+/// (`AdSyncModuleNote`). Nothing is added when the snapshot does not say.
+pub fn with_ad_sync_module(mut result: CheckResult, module: Option<&AdSyncModule>) -> CheckResult {
+    if let Some(m) = module {
+        result
+            .evidence
+            .insert("AdSyncModule".into(), m.as_str().into());
+        if *m == AdSyncModule::ImportedThroughWindowsPowerShell {
+            result
+                .evidence
+                .insert("AdSyncModuleNote".into(), THROUGH_WINDOWS_POWERSHELL.into());
+        }
+    }
+    result
+}
 
 /// The global-settings parameter holding the configured version.
 pub const CONFIG_VERSION_PARAMETER: &str = "Microsoft.Synchronize.ServerConfigurationVersion";
@@ -136,7 +157,11 @@ pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
             .with("Configured", cfg.to_string()),
         ),
     };
-    vec![version_result, config_result]
+    let module = c.ad_sync_module.as_ref();
+    vec![
+        with_ad_sync_module(version_result, module),
+        with_ad_sync_module(config_result, module),
+    ]
 }
 
 fn version_verdict(ctx: &Ctx, target: &str, v: &Version) -> CheckResult {
@@ -200,4 +225,91 @@ fn version_verdict(ctx: &Ctx, target: &str, v: &Version) -> CheckResult {
             .with("VersionTableAgeDays", table_age)
             .with("MissingMilestones", super::strings(&missing)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot;
+    use serde_json::json;
+
+    fn results(connect: serde_json::Value) -> Vec<CheckResult> {
+        let doc = json!({
+            "SchemaVersion": 1,
+            "CollectedAt": "2026-11-25T09:30:00Z",
+            "ComputerName": "SYNC01",
+            "Connect": connect,
+        });
+        let snap = snapshot::decode(&doc).expect("snapshot");
+        evaluate(&Ctx::new(&snap))
+    }
+
+    fn connect(module: Option<&str>) -> serde_json::Value {
+        let mut c = json!({
+            "Status": "Collected",
+            "Reason": null,
+            "Errors": {},
+            "SyncEngine": {"FileName": "miiserver.exe", "FileVersion": "2.5.79.0"},
+            "GlobalSettings": {"Parameters": [
+                {"Name": CONFIG_VERSION_PARAMETER, "Value": "2.5.79.0"}
+            ]},
+        });
+        if let Some(m) = module {
+            c["AdSyncModule"] = m.into();
+        }
+        c
+    }
+
+    #[test]
+    fn evidence_says_the_adsync_objects_came_through_windows_powershell() {
+        let r = results(connect(Some("ImportedThroughWindowsPowerShell")));
+        assert_eq!(r.len(), 2);
+        for result in &r {
+            assert_eq!(
+                result.evidence["AdSyncModule"], "ImportedThroughWindowsPowerShell",
+                "{result:?}"
+            );
+            let note = result.evidence["AdSyncModuleNote"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                note.contains("Windows PowerShell 5.1 compatibility"),
+                "{note}"
+            );
+            assert!(note.contains("deserialized copies"), "{note}");
+        }
+        assert_eq!(r[0].id, VERSION.id);
+        assert_eq!(r[0].status, Status::Pass, "{:?}", r[0]);
+        assert_eq!(r[1].id, CONFIG_VERSION.id);
+        assert_eq!(r[1].status, Status::Pass, "{:?}", r[1]);
+    }
+
+    #[test]
+    fn evidence_names_a_plain_load_without_the_note() {
+        for module in ["AlreadyAvailable", "Imported", "SomethingNewer"] {
+            for result in results(connect(Some(module))) {
+                assert_eq!(result.evidence["AdSyncModule"], module, "{result:?}");
+                assert!(
+                    !result.evidence.contains_key("AdSyncModuleNote"),
+                    "{result:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn older_snapshots_without_adsync_module_add_nothing() {
+        for result in results(connect(None)) {
+            assert!(!result.evidence.contains_key("AdSyncModule"), "{result:?}");
+            assert!(
+                !result.evidence.contains_key("AdSyncModuleNote"),
+                "{result:?}"
+            );
+        }
+        let unavailable = json!({"Status": "Unavailable", "Reason": "no ADSync module"});
+        for result in results(unavailable) {
+            assert_eq!(result.status, Status::Skipped);
+            assert!(!result.evidence.contains_key("AdSyncModule"), "{result:?}");
+        }
+    }
 }

@@ -37,6 +37,9 @@ impl<T> Fact<T> {
 /// What the collector read on the Connect server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connect {
+    /// `AdSyncModule`: how the collector made the ADSync module available; `None` when the
+    /// snapshot does not say (older collectors) or says `null`.
+    pub ad_sync_module: Option<AdSyncModule>,
     /// Version information of `miiserver.exe`; `Absent` when the file does not exist.
     pub sync_engine: Fact<SyncEngine>,
     /// `Get-ADSyncGlobalSettings` parameters.
@@ -61,6 +64,51 @@ pub struct Connect {
     pub restrict_remote_sam: Fact<String>,
     /// `Win32_OperatingSystem`.
     pub operating_system: Option<OperatingSystem>,
+}
+
+/// How the collector made the ADSync module available (`AdSyncModule`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdSyncModule {
+    /// `AlreadyAvailable`: its commands were found (imported already, or by autoloading).
+    AlreadyAvailable,
+    /// `Imported`: imported with `Import-Module`, into the collecting session itself.
+    Imported,
+    /// `ImportedThroughWindowsPowerShell`: PowerShell 7 imported it with
+    /// `Import-Module -UseWindowsPowerShell`, so the ADSync objects in the snapshot are
+    /// deserialized copies returned by a Windows PowerShell 5.1 session.
+    ImportedThroughWindowsPowerShell,
+    /// A value this engine does not know (a newer collector), kept as written.
+    Other(String),
+}
+
+impl AdSyncModule {
+    /// Reads the collector's token, ignoring case and surrounding blanks; any other text is
+    /// kept as [`AdSyncModule::Other`].
+    pub fn parse(text: &str) -> Self {
+        let t = text.trim();
+        [
+            ("AlreadyAvailable", AdSyncModule::AlreadyAvailable),
+            ("Imported", AdSyncModule::Imported),
+            (
+                "ImportedThroughWindowsPowerShell",
+                AdSyncModule::ImportedThroughWindowsPowerShell,
+            ),
+        ]
+        .into_iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(t))
+        .map(|(_, v)| v)
+        .unwrap_or_else(|| AdSyncModule::Other(t.to_string()))
+    }
+
+    /// The token, as the collector writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AdSyncModule::AlreadyAvailable => "AlreadyAvailable",
+            AdSyncModule::Imported => "Imported",
+            AdSyncModule::ImportedThroughWindowsPowerShell => "ImportedThroughWindowsPowerShell",
+            AdSyncModule::Other(text) => text,
+        }
+    }
 }
 
 /// `(Get-Item miiserver.exe).VersionInfo`.
@@ -435,6 +483,7 @@ fn operating_system(n: &Node) -> Result<OperatingSystem, WbdError> {
 /// Decodes the body of a collected `Connect` section.
 pub fn decode(n: &Node) -> Result<Connect, WbdError> {
     Ok(Connect {
+        ad_sync_module: n.opt_text("AdSyncModule")?.map(|t| AdSyncModule::parse(&t)),
         sync_engine: Fact::decode(n, "SyncEngine", sync_engine)?,
         global_settings: n.opt("GlobalSettings", global_settings)?,
         service: Fact::decode(n, "Service", service)?,
@@ -474,5 +523,43 @@ mod tests {
         assert_eq!(p(&none).ok().map(|p| p.value), Some(None));
         let err = p(&bad).err().map(|e| e.message).unwrap_or_default();
         assert!(err.contains("P.Value[0]"), "{err}");
+    }
+
+    #[test]
+    fn ad_sync_module_is_decoded_when_present() {
+        let through = json!({"AdSyncModule": "ImportedThroughWindowsPowerShell"});
+        let c = decode(&Node::at(&through, "Connect")).expect("decode");
+        assert_eq!(
+            c.ad_sync_module,
+            Some(AdSyncModule::ImportedThroughWindowsPowerShell)
+        );
+        let cased = json!({"AdSyncModule": " alreadyavailable "});
+        let c = decode(&Node::at(&cased, "Connect")).expect("decode");
+        assert_eq!(c.ad_sync_module, Some(AdSyncModule::AlreadyAvailable));
+        let imported = json!({"AdSyncModule": "Imported"});
+        let c = decode(&Node::at(&imported, "Connect")).expect("decode");
+        assert_eq!(c.ad_sync_module, Some(AdSyncModule::Imported));
+    }
+
+    #[test]
+    fn ad_sync_module_is_optional_and_unknown_values_are_kept() {
+        // Snapshots of older collectors have no AdSyncModule.
+        let old = json!({"DotNetRelease": 528449});
+        let c = decode(&Node::at(&old, "Connect")).expect("decode");
+        assert_eq!(c.ad_sync_module, None);
+        let null = json!({"AdSyncModule": null});
+        let c = decode(&Node::at(&null, "Connect")).expect("decode");
+        assert_eq!(c.ad_sync_module, None);
+        let newer = json!({"AdSyncModule": "ImportedSomehowElse"});
+        let c = decode(&Node::at(&newer, "Connect")).expect("decode");
+        let module = c.ad_sync_module.expect("kept");
+        assert_eq!(module, AdSyncModule::Other("ImportedSomehowElse".into()));
+        assert_eq!(module.as_str(), "ImportedSomehowElse");
+        let object = json!({"AdSyncModule": {"Name": "ADSync"}});
+        let err = decode(&Node::at(&object, "Connect"))
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(err.contains("Connect.AdSyncModule"), "{err}");
     }
 }

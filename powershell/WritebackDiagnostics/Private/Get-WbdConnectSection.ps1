@@ -10,6 +10,10 @@ function Get-WbdConnectSection {
     that cannot be read (for example for want of rights) is recorded in Errors with the reason.
     Values are passed through as their sources return them:
 
+    - AdSyncModule: how the ADSync module was made available, as Import-WbdOptionalModule says:
+      AlreadyAvailable (its commands were found, nothing imported), Imported, or
+      ImportedThroughWindowsPowerShell (PowerShell 7 imported it with -UseWindowsPowerShell, so
+      the ADSync objects below are deserialized copies from a Windows PowerShell 5.1 session).
     - SyncEngine: VersionInfo (FileName, FileVersion, ProductVersion) of miiserver.exe, found
       through the ADSync service's ImagePath (else the default install folder); $null when the
       file does not exist.
@@ -43,7 +47,9 @@ function Get-WbdConnectSection {
     }
 
     $modulePath = [System.IO.Path]::Combine($env:ProgramFiles, 'Microsoft Azure AD Sync', 'Bin', 'ADSync', 'ADSync.psd1')
-    $available = Import-WbdOptionalModule -Name 'ADSync' -Command 'Get-ADSyncConnector' -FallbackPath $modulePath
+    # PowerShell 7 loads only System32 modules through Windows PowerShell compatibility by itself.
+    $adSyncModule = Import-WbdOptionalModule -Name 'ADSync' -Command 'Get-ADSyncConnector' -FallbackPath $modulePath -WindowsPowerShellOnCore
+    $available = $adSyncModule -ne 'NotAvailable'
     $missing = @(
         'Get-ADSyncGlobalSettings'
         'Get-ADSyncScheduler'
@@ -56,6 +62,7 @@ function Get-WbdConnectSection {
         return New-WbdSection -Reason ('The ADSync PowerShell module is not available on this computer ({0} not found), so it is not the Entra Connect server or Connect is not completely installed. Run the collection on the Entra Connect server, in an elevated session of an account in the ADSyncAdmins group.' -f (@($missing) -join ', '))
     }
     $section = New-WbdSection
+    $section['AdSyncModule'] = $adSyncModule
 
     Add-WbdFact -Section $section -Name 'SyncEngine' -ScriptBlock {
         $engine = $null

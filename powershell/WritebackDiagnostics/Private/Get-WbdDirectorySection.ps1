@@ -46,7 +46,7 @@ function Get-WbdDirectorySection {
     if (-not (Test-WbdWindowsPlatform)) {
         return New-WbdSection -Reason 'Active Directory can only be read on Windows, from the Entra Connect server; this computer is not running Windows.'
     }
-    if (-not (Import-WbdOptionalModule -Name 'ActiveDirectory' -Command 'Get-ADDomain')) {
+    if ((Import-WbdOptionalModule -Name 'ActiveDirectory' -Command 'Get-ADDomain') -eq 'NotAvailable') {
         return New-WbdSection -Reason 'The ActiveDirectory PowerShell module (RSAT-AD-PowerShell) is not installed, so the forests and domains were not read. Install it (Install-WindowsFeature RSAT-AD-PowerShell) on the Entra Connect server, then collect again.'
     }
     if ($ConnectorError) {
