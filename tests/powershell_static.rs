@@ -18,14 +18,25 @@
 //! - the C# shim uses no C# 6 or later syntax (tests/shim_mono.rs also compiles it with
 //!   `mcs -langversion:5`).
 //!
+//! PowerShell 7 syntax and cmdlets that Windows PowerShell 5.1 lacks are rejected by
+//! tests/powershell_51.rs; the tree-sitter helpers both use are in
+//! tests/common/powershell_ast.rs.
+//!
 //! Each check is a function that returns a list of problems; the `rejects_*` unit tests at
 //! the bottom feed each one a bad input to show that it can fail.
 
+#[path = "common/powershell_ast.rs"]
+mod powershell_ast;
+
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use tree_sitter::{Node, Parser, Tree};
+use powershell_ast::{
+    children_of_kind, collect_files, descendants, first_child_of_kind, line_of, parse,
+    powershell_files, read, repo, text_of, unquote,
+};
+use tree_sitter::Node;
 
 const MODULE_DIR: &str = "powershell/WritebackDiagnostics";
 const MANIFEST: &str = "powershell/WritebackDiagnostics/WritebackDiagnostics.psd1";
@@ -51,73 +62,8 @@ const APPROVED_VERBS: &str = "
 ";
 
 // ---------------------------------------------------------------------------------------
-// Files and parsing
+// Files
 // ---------------------------------------------------------------------------------------
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(relative: &str) -> String {
-    let path = repo().join(relative);
-    fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-}
-
-fn parse(text: &str) -> Tree {
-    let mut parser = Parser::new();
-    parser
-        .set_language(&tree_sitter_powershell::LANGUAGE.into())
-        .expect("load the PowerShell grammar");
-    parser
-        .parse(text, None)
-        .expect("tree-sitter returned no tree")
-}
-
-fn collect_files(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries {
-        let path = entry.expect("dir entry").path();
-        if path.is_dir() {
-            collect_files(&path, extensions, out);
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
-        {
-            out.push(path);
-        }
-    }
-}
-
-/// Every PowerShell file of the project, as paths relative to the repository root.
-fn powershell_files() -> Vec<String> {
-    let root = repo();
-    let mut files = Vec::new();
-    collect_files(
-        &root.join("powershell"),
-        &["ps1", "psm1", "psd1"],
-        &mut files,
-    );
-    collect_files(&root.join("scripts"), &["ps1"], &mut files);
-    collect_files(&root.join("tests/pester"), &["ps1"], &mut files);
-    let root_settings = root.join("PSScriptAnalyzerSettings.psd1");
-    if root_settings.is_file() {
-        files.push(root_settings);
-    }
-    let mut relative: Vec<String> = files
-        .iter()
-        .map(|p| {
-            p.strip_prefix(&root)
-                .expect("under the repo")
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect();
-    relative.sort();
-    relative
-}
 
 /// `.ps1` basenames of a module subfolder (`Public`, `Private`), sorted.
 fn script_basenames(subfolder: &str) -> BTreeSet<String> {
@@ -131,50 +77,6 @@ fn script_basenames(subfolder: &str) -> BTreeSet<String> {
         .iter()
         .map(|p| p.file_stem().expect("stem").to_string_lossy().into_owned())
         .collect()
-}
-
-fn text_of<'a>(node: Node<'_>, src: &'a str) -> &'a str {
-    node.utf8_text(src.as_bytes()).expect("utf-8 node text")
-}
-
-fn line_of(node: Node<'_>) -> usize {
-    node.start_position().row + 1
-}
-
-/// All nodes under `node` (itself included), in document order.
-fn descendants(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        out.push(n);
-        let mut cursor = n.walk();
-        let children: Vec<Node<'_>> = n.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
-    }
-    out
-}
-
-fn children_of_kind<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
-    let mut cursor = node.walk();
-    node.children(&mut cursor)
-        .filter(|c| c.kind() == kind)
-        .collect()
-}
-
-fn first_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    children_of_kind(node, kind).into_iter().next()
-}
-
-/// The value of a string literal node without its quotes.
-fn unquote(literal: &str) -> String {
-    let t = literal.trim();
-    if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') {
-        t[1..t.len() - 1].replace("''", "'")
-    } else if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
-        t[1..t.len() - 1].to_string()
-    } else {
-        t.to_string()
-    }
 }
 
 // ---------------------------------------------------------------------------------------
