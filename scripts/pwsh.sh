@@ -3,10 +3,11 @@
 # like `pwsh ARGS...` (-NoProfile, -NonInteractive, -Command, -File, exit codes).
 #
 # The shell is tools/pwsh, a console program that starts PowerShell's own console host from
-# the Microsoft.PowerShell.SDK NuGet package. It is built on first use (and again when its
+# the Microsoft.PowerShell.SDK NuGet package. It is published on first use (and again when its
 # project changes) into target/pwsh/ (WBD_PWSH_DIR overrides), restoring the SDK and Pester
-# from NuGet; Pester is then on PSModulePath. Build output goes to stderr, and only on failure,
-# so the first call prints what pwsh would print.
+# from NuGet; the built-in modules and Pester land in its Modules folder ($PSHOME/Modules),
+# which is also put on PSModulePath. Build output goes to stderr, and only on failure, so the
+# first call prints what pwsh would print.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,9 +41,19 @@ if is_stale; then
     flock 9
     # Another caller may have built it while this one waited for the lock.
     if is_stale; then
-        echo "scripts/pwsh.sh: building PowerShell 7.6 (tools/pwsh) into $out ..." >&2
+        case "$(uname -s)-$(uname -m)" in
+            Linux-x86_64) rid=linux-x64 ;;
+            Linux-aarch64 | Linux-arm64) rid=linux-arm64 ;;
+            Darwin-x86_64) rid=osx-x64 ;;
+            Darwin-arm64) rid=osx-arm64 ;;
+            *) echo "scripts/pwsh.sh: no .NET runtime identifier for $(uname -s) $(uname -m)" >&2; exit 1 ;;
+        esac
+        echo "scripts/pwsh.sh: building PowerShell 7.6 (tools/pwsh, $rid, ReadyToRun) into $out; this takes a minute or two once ..." >&2
         log="$out/build.log"
-        if ! dotnet build "$project/WbdPwsh.csproj" --configuration Release --output "$out" --nologo >"$log" 2>&1; then
+        # ReadyToRun: without it every start JIT-compiles PowerShell (and Add-Type the C#
+        # compiler), several seconds before the first prompt.
+        if ! dotnet publish "$project/WbdPwsh.csproj" --configuration Release --runtime "$rid" --self-contained false \
+            -p:PublishReadyToRun=true --output "$out" --nologo >"$log" 2>&1; then
             cat "$log" >&2
             echo "scripts/pwsh.sh: building tools/pwsh failed (log above, also in $log). It restores Microsoft.PowerShell.SDK 7.6.9 and Pester from NuGet: check that nuget.org (or its mirror) is reachable." >&2
             exit 1

@@ -121,7 +121,7 @@ function ConvertTo-WbdSnapshotValue {
             return $map
         }
         if ($base -is [System.Collections.IEnumerable] -and $base -isnot [System.Management.Automation.PSCustomObject]) {
-            $list = [System.Collections.Generic.List[object]]::new()
+            $list = (New-Object -TypeName 'System.Collections.Generic.List[object]')
             foreach ($item in $base) {
                 $list.Add((ConvertTo-PlainValue -Value $item -Depth ($Depth + 1) -Limit $Limit))
             }

@@ -54,8 +54,8 @@ function Get-WbdDirectorySection {
     }
 
     $section = New-WbdSection
-    $section['Forests'] = [System.Collections.Generic.List[object]]::new()
-    $section['Connectors'] = [System.Collections.Generic.List[object]]::new()
+    $section['Forests'] = (New-Object -TypeName 'System.Collections.Generic.List[object]')
+    $section['Connectors'] = (New-Object -TypeName 'System.Collections.Generic.List[object]')
 
     # Which connectivity parameter or partition parameter holds what, by ADSync's own names.
     function Get-ParameterValue {
@@ -101,9 +101,9 @@ function Get-WbdDirectorySection {
             $forestName = [string]$adConnector.Name
         }
         if (-not $forests.Contains($forestName)) {
-            $forests[$forestName] = [System.Collections.Generic.List[string]]::new()
+            $forests[$forestName] = (New-Object -TypeName 'System.Collections.Generic.List[string]')
         }
-        $partitionEntries = [System.Collections.Generic.List[object]]::new()
+        $partitionEntries = (New-Object -TypeName 'System.Collections.Generic.List[object]')
         foreach ($partition in @($adConnector.Partitions)) {
             if ($null -eq $partition) {
                 continue
@@ -122,13 +122,13 @@ function Get-WbdDirectorySection {
             }
 
             $scope = ConvertTo-WbdSnapshotValue -InputObject $partition.ConnectorPartitionScope
-            $parameters = [System.Collections.Generic.List[object]]::new()
+            $parameters = (New-Object -TypeName 'System.Collections.Generic.List[object]')
             if ($null -ne $partition.Parameters) {
                 foreach ($parameter in $partition.Parameters) {
                     $parameters.Add((ConvertTo-WbdSnapshotValue -InputObject $parameter))
                 }
             }
-            $preferred = [System.Collections.Generic.List[string]]::new()
+            $preferred = (New-Object -TypeName 'System.Collections.Generic.List[string]')
             foreach ($value in @(Get-ParameterValue -Parameters $partition.Parameters -Names 'preferred-dcs', 'preferred-dc')) {
                 foreach ($hostName in ([string]$value -split '[;,\s]+')) {
                     if ($hostName) {
@@ -178,7 +178,7 @@ function Get-WbdDirectorySection {
                 if ($null -ne $user) {
                     $account['DistinguishedName'] = $user['DistinguishedName']
                     $account['SID'] = $user['SID']
-                    $groups = [System.Collections.Generic.List[object]]::new()
+                    $groups = (New-Object -TypeName 'System.Collections.Generic.List[object]')
                     if ($null -ne $user['tokenGroups']) {
                         foreach ($group in $user['tokenGroups']) {
                             $groups.Add($group)
@@ -214,7 +214,7 @@ function Get-WbdDirectorySection {
             $domainNames = @($forest.Domains | ForEach-Object -Process { [string]$_ })
         }
 
-        $domains = [System.Collections.Generic.List[object]]::new()
+        $domains = (New-Object -TypeName 'System.Collections.Generic.List[object]')
         foreach ($domainName in $domainNames) {
             try {
                 $domain = Get-ADDomain -Identity $domainName -Server $domainName -ErrorAction Stop

@@ -164,7 +164,7 @@ function Remove-WbdSecret {
         }
 
         if ($base -is [System.Collections.IEnumerable] -and $base -isnot [System.Collections.IDictionary] -and $base -isnot [System.Management.Automation.PSCustomObject]) {
-            $list = [System.Collections.Generic.List[object]]::new()
+            $list = (New-Object -TypeName 'System.Collections.Generic.List[object]')
             foreach ($item in $base) {
                 $clean = ConvertTo-RedactedValue -Value $item
                 if ($clean -is [System.Management.Automation.PSObject] -and $clean.PSObject.BaseObject -is [array]) {

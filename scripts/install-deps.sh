@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages this project needs and sets cargo up to build.
+#
+#   bash scripts/install-deps.sh            # what `cargo run --bin wbdiag` needs
+#   bash scripts/install-deps.sh --test     # also what .ci/run's tests need
+#
+# Works as root (apt-get directly) and as a user with sudo (sudo -n, so it never waits for a
+# password: run `sudo -v` first if yours asks for one). Only missing packages are installed,
+# so on a prepared machine it changes nothing. When crates.io cannot be reached, cargo is
+# pointed at the vendored crates in ../shared/crates (WBD_VENDORED_CRATES overrides the
+# script's path); where crates.io answers, cargo keeps using it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { printf '== %s\n' "$*"; }
+die() { printf 'install-deps.sh: %s\n' "$*" >&2; exit 1; }
+
+test_mode=0
+case "${1:-}" in
+    --test) test_mode=1 ;;
+    "") ;;
+    *) die "unknown argument '$1' (use --test or nothing)" ;;
+esac
+
+# command -> Debian package
+need=()
+want() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
+want cc build-essential
+want curl curl
+[ -e /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
+if [ "$test_mode" -eq 1 ]; then
+    want mcs mono-mcs
+    want mono mono-runtime
+    want tinyproxy tinyproxy
+    want openssl openssl
+    want flock util-linux
+    want script bsdutils
+fi
+
+if [ "${#need[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        as_root=()
+    elif command -v sudo >/dev/null 2>&1; then
+        as_root=(sudo -n)
+    else
+        die "missing packages (${need[*]}) and neither root nor sudo to install them; install them and run again"
+    fi
+    command -v apt-get >/dev/null 2>&1 || die "missing packages (${need[*]}) and no apt-get; install them with your package manager"
+    say "installing: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${as_root[@]}" apt-get update -qq </dev/null || die "apt-get update failed (as ${as_root[*]:-root})"
+    "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null \
+        || die "apt-get install ${need[*]} failed"
+fi
+
+command -v cargo >/dev/null 2>&1 || die "cargo is not on PATH: install Rust 1.88 or later (https://rustup.rs) and run again"
+
+# crates.io, or the vendored archive when it cannot be reached.
+if curl -fsS --max-time 8 -o /dev/null https://index.crates.io/config.json 2>/dev/null; then
+    say "crates.io is reachable; cargo builds from it"
+else
+    vendored="${WBD_VENDORED_CRATES:-$PWD/../shared/crates/use-vendored-crates.sh}"
+    [ -f "$vendored" ] || die "crates.io cannot be reached and there is no vendored archive script at $vendored (set WBD_VENDORED_CRATES)"
+    say "crates.io cannot be reached; using the vendored crates ($vendored)"
+    bash "$vendored" --check Cargo.lock || die "the vendored archive lacks crates of Cargo.lock (listed above)"
+fi
