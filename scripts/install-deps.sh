@@ -4,8 +4,8 @@
 #   bash scripts/install-deps.sh            # what `cargo run --bin wbdiag` needs
 #   bash scripts/install-deps.sh --test     # also what .ci/run's tests need
 #
-# Works as root (apt-get directly) and as a user with sudo (sudo -n, so it never waits for a
-# password: run `sudo -v` first if yours asks for one). Only missing packages are installed,
+# Works as root (apt-get directly) and as a user with sudo (at a terminal sudo may ask for the
+# password; without one, as in CI, sudo -n never waits). Only missing packages are installed,
 # so on a prepared machine it changes nothing. When crates.io cannot be reached, cargo is
 # pointed at the vendored crates in ../shared/crates (WBD_VENDORED_CRATES overrides the
 # script's path); where crates.io answers, cargo keeps using it.
@@ -41,7 +41,8 @@ if [ "${#need[@]}" -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ]; then
         as_root=()
     elif command -v sudo >/dev/null 2>&1; then
-        as_root=(sudo -n)
+        # At a terminal sudo may ask for the password; without one (CI) it must not wait.
+        if [ -t 0 ]; then as_root=(sudo); else as_root=(sudo -n); fi
     else
         die "missing packages (${need[*]}) and neither root nor sudo to install them; install them and run again"
     fi

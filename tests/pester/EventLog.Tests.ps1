@@ -191,6 +191,50 @@ Describe 'Test-WritebackEventLog' {
     }
 }
 
+Describe 'Ctrl+C while Test-WritebackEventLog reads the live log' {
+    It 'stops within a second and leaves no temporary file' {
+        # A runspace of its own (no Pester mocks there): Get-WinEvent is a global function that
+        # waits, and the module is told it runs on Windows. Its temporary export file exists
+        # while Get-WinEvent runs, in a temporary folder that only this test uses.
+        $tempRoot = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), ('wbd-stop-{0}' -f [guid]::NewGuid().ToString('N')))
+        $null = New-Item -ItemType Directory -Path $tempRoot
+        $saved = @{}
+        foreach ($name in @('TMPDIR', 'TMP', 'TEMP')) {
+            $saved[$name] = [System.Environment]::GetEnvironmentVariable($name)
+            [System.Environment]::SetEnvironmentVariable($name, $tempRoot)
+        }
+        $ps = [powershell]::Create()
+        try {
+            $script = @'
+param ($Manifest)
+Import-Module -Name $Manifest -ErrorAction Stop
+function global:Get-WinEvent { param ([hashtable] $FilterHashtable, [int] $MaxEvents) Start-Sleep -Seconds 60 }
+& (Get-Module -Name 'WritebackDiagnostics') { Set-Item -Path 'function:script:Test-WbdWindowsPlatform' -Value { $true } }
+Test-WritebackEventLog
+'@
+            $null = $ps.AddScript($script).AddParameter('Manifest', [System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1'))
+            $async = $ps.BeginInvoke()
+            $deadline = [System.DateTime]::UtcNow.AddSeconds(30)
+            while (@(Get-ChildItem -LiteralPath $tempRoot -File).Count -eq 0 -and [System.DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 50
+            }
+            @(Get-ChildItem -LiteralPath $tempRoot -File).Count | Should -Be 1 -Because 'the export file exists while the log is read'
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 1
+            $async.IsCompleted | Should -BeTrue
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            @(Get-ChildItem -LiteralPath $tempRoot -Force) | Should -BeNullOrEmpty
+        } finally {
+            $ps.Dispose()
+            foreach ($name in @('TMPDIR', 'TMP', 'TEMP')) {
+                [System.Environment]::SetEnvironmentVariable($name, $saved[$name])
+            }
+            Remove-Item -LiteralPath $tempRoot -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
+
 Describe 'Test-WritebackConnectivity -IncludeEventLogRelays' {
     BeforeAll {
         Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdWindowsPlatform' -MockWith { $true }

@@ -280,3 +280,28 @@ Describe 'Test-WritebackConnectivity' {
         }
     }
 }
+
+Describe 'ConvertFrom-WbdJson' {
+    It 'keeps ISO 8601 dates as strings, nested in objects and arrays' {
+        InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
+            $value = ConvertFrom-WbdJson -Json '{"StartedAt":"2026-12-01T10:00:00Z","Evidence":{"Seen":["2024-06-03T12:00:00+02:00"],"Count":2}}'
+            $value.StartedAt | Should -BeOfType [string]
+            $value.StartedAt | Should -Be '2026-12-01T10:00:00Z'
+            @($value.Evidence.Seen)[0] | Should -BeOfType [string]
+            $value.Evidence.Count | Should -Be 2
+        }
+    }
+
+    It 'turns the [datetime] values of older PowerShell 7 releases back into round-trip text' {
+        InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
+            $parsed = [PSCustomObject]@{
+                At   = [datetime]::new(2026, 12, 1, 10, 0, 0, [System.DateTimeKind]::Utc)
+                List = @([datetime]::new(2024, 6, 3, 10, 0, 0, [System.DateTimeKind]::Utc), 'text')
+            }
+            $value = ConvertTo-WbdDateString -Value $parsed
+            $value.At | Should -Be '2026-12-01T10:00:00.0000000Z'
+            @($value.List)[0] | Should -Be '2024-06-03T10:00:00.0000000Z'
+            @($value.List)[1] | Should -Be 'text'
+        }
+    }
+}

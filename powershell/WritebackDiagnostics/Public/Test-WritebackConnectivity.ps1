@@ -286,15 +286,7 @@ function Test-WritebackConnectivity {
         }
         $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'connectivity' -Options $options -Activity 'Testing password writeback connectivity'
     } finally {
-        # .NET, not Remove-Item: once Ctrl+C has begun, every command called here throws
-        # PipelineStoppedException before it runs, and the file would be left behind.
-        if ($null -ne $exported) {
-            try {
-                [System.IO.File]::Delete($exported)
-            } catch {
-                $null = $_
-            }
-        }
+        Remove-WbdTemporaryFile -Path $exported
     }
 
     if ($Quiet) {

@@ -152,15 +152,7 @@ function Test-WritebackEventLog {
 
         $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'events' -Options $options -Activity 'Reading the password writeback event log'
     } finally {
-        # .NET, not Remove-Item: once Ctrl+C has begun, every command called here throws
-        # PipelineStoppedException before it runs, and the file would be left behind.
-        if ($null -ne $exported) {
-            try {
-                [System.IO.File]::Delete($exported)
-            } catch {
-                $null = $_
-            }
-        }
+        Remove-WbdTemporaryFile -Path $exported
     }
 
     if ($Quiet) {

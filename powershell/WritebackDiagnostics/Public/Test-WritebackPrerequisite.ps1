@@ -178,15 +178,7 @@ function Test-WritebackPrerequisite {
 
             $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'prerequisites' -Options $options -Activity $activity
         } finally {
-            # .NET, not Remove-Item: once Ctrl+C has begun, every command called here throws
-            # PipelineStoppedException before it runs, and the file would be left behind.
-            if ($null -ne $snapshotFile) {
-                try {
-                    [System.IO.File]::Delete($snapshotFile)
-                } catch {
-                    $null = $_
-                }
-            }
+            Remove-WbdTemporaryFile -Path $snapshotFile
         }
 
         if ($Quiet) {
