@@ -10,11 +10,8 @@
 # everything the collector calls is mocked inside the module.
 
 BeforeAll {
-    $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-    $script:ModulePath = $env:WBD_MODULE_PATH
-    if (-not $script:ModulePath) {
-        $script:ModulePath = [System.IO.Path]::Combine($repoRoot, 'target', 'module', 'WritebackDiagnostics')
-    }
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    $script:ModulePath = Get-TestModulePath
     Import-Module -Name ([System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
     $script:CollectorFixture = [System.IO.Path]::Combine($PSScriptRoot, 'fixtures', 'collector-healthy.json')
     $script:IsCore = $PSVersionTable.PSEdition -eq 'Core'

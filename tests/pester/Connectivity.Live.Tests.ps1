@@ -15,10 +15,8 @@
 Describe 'Test-WritebackConnectivity against loopback servers' -Tag 'Loopback' {
     BeforeAll {
         $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-        $script:ModulePath = $env:WBD_MODULE_PATH
-        if (-not $script:ModulePath) {
-            $script:ModulePath = [System.IO.Path]::Combine($repoRoot, 'target', 'module', 'WritebackDiagnostics')
-        }
+        . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+        $script:ModulePath = Get-TestModulePath
         $script:ManifestPath = [System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')
         Import-Module -Name $script:ManifestPath -Force -ErrorAction Stop
 

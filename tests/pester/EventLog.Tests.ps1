@@ -10,10 +10,8 @@
 
 BeforeAll {
     $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-    $script:ModulePath = $env:WBD_MODULE_PATH
-    if (-not $script:ModulePath) {
-        $script:ModulePath = [System.IO.Path]::Combine($repoRoot, 'target', 'module', 'WritebackDiagnostics')
-    }
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    $script:ModulePath = Get-TestModulePath
     Import-Module -Name ([System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
     $script:Fixtures = [System.IO.Path]::Combine($repoRoot, 'tests', 'fixtures', 'events')
 

@@ -15,11 +15,8 @@
 # loopback: 127.0.0.1:1 is a closed port.
 
 BeforeDiscovery {
-    $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-    $modulePath = $env:WBD_MODULE_PATH
-    if (-not $modulePath) {
-        $modulePath = [System.IO.Path]::Combine($repoRoot, 'target', 'module', 'WritebackDiagnostics')
-    }
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    $modulePath = Get-TestModulePath
     # The manifest's list (WritebackDiagnostics.Tests.ps1 checks it against what Import-Module exports).
     $exportedCommands = @((Import-PowerShellDataFile -Path ([System.IO.Path]::Combine($modulePath, 'WritebackDiagnostics.psd1'))).FunctionsToExport | Sort-Object)
 
@@ -57,10 +54,8 @@ BeforeDiscovery {
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-    $script:ModulePath = $env:WBD_MODULE_PATH
-    if (-not $script:ModulePath) {
-        $script:ModulePath = [System.IO.Path]::Combine($script:RepoRoot, 'target', 'module', 'WritebackDiagnostics')
-    }
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    $script:ModulePath = Get-TestModulePath
     $script:ManifestPath = [System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')
     Import-Module -Name $script:ManifestPath -Force -ErrorAction Stop
 

@@ -6,21 +6,15 @@
 # $env:WBD_MODULE_PATH. The probes only touch loopback: 127.0.0.1:1 is a closed port.
 
 BeforeDiscovery {
-    $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-    $modulePath = $env:WBD_MODULE_PATH
-    if (-not $modulePath) {
-        $modulePath = [System.IO.Path]::Combine($repoRoot, 'target', 'module', 'WritebackDiagnostics')
-    }
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    $modulePath = Get-TestModulePath
     Import-Module -Name ([System.IO.Path]::Combine($modulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
     $exportedCommands = @((Get-Module -Name 'WritebackDiagnostics').ExportedFunctions.Keys)
 }
 
 BeforeAll {
-    $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-    $script:ModulePath = $env:WBD_MODULE_PATH
-    if (-not $script:ModulePath) {
-        $script:ModulePath = [System.IO.Path]::Combine($repoRoot, 'target', 'module', 'WritebackDiagnostics')
-    }
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    $script:ModulePath = Get-TestModulePath
     $script:ManifestPath = [System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')
     Import-Module -Name $script:ManifestPath -Force -ErrorAction Stop
 
