@@ -126,8 +126,24 @@ Describe 'Import-WbdOptionalModule' {
         Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Import-Module' -Times 1 -Exactly -ParameterFilter { -not $PesterBoundParameters.ContainsKey('UseWindowsPowerShell') }
     }
 
+    It 'on PowerShell 7 imports through Windows PowerShell a module its commands were only autoloadable from' {
+        Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdCommandAvailable' -MockWith { $true }
+        Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-Module' -MockWith { $null } -ParameterFilter { $Name -eq 'ADSync' }
+        $loaded = InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
+            Import-WbdOptionalModule -Name 'ADSync' -Command 'Get-ADSyncConnector' -WindowsPowerShellOnCore
+        }
+        if ($script:IsCore) {
+            $loaded | Should -Be 'ImportedThroughWindowsPowerShell'
+            Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Import-Module' -Times 1 -Exactly -ParameterFilter { $UseWindowsPowerShell -and $Name -eq 'ADSync' }
+        } else {
+            $loaded | Should -Be 'AlreadyAvailable'
+            Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Import-Module' -Times 0 -Exactly
+        }
+    }
+
     It 'does not import a module whose command is already available' {
         Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdCommandAvailable' -MockWith { $true }
+        Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-Module' -MockWith { [PSCustomObject]@{ Name = 'ADSync' } } -ParameterFilter { $Name -eq 'ADSync' }
         $loaded = InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
             Import-WbdOptionalModule -Name 'ADSync' -Command 'Get-ADSyncConnector' -WindowsPowerShellOnCore
         }
@@ -222,8 +238,9 @@ Describe 'Get-WbdConnectSection' {
         }
     }
 
-    It 'records AlreadyAvailable and imports nothing when the ADSync commands are found' {
+    It 'records AlreadyAvailable and imports nothing when ADSync is loaded already' {
         Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdCommandAvailable' -MockWith { $true }
+        Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-Module' -MockWith { [PSCustomObject]@{ Name = 'ADSync' } } -ParameterFilter { $Name -eq 'ADSync' }
         $section = InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
             Get-WbdConnectSection -State @{}
         }

@@ -102,6 +102,8 @@ BeforeAll {
         $module = 'WritebackDiagnostics'
         Mock -ModuleName $module -CommandName 'Test-WbdWindowsPlatform' -MockWith { $true }
         Mock -ModuleName $module -CommandName 'Test-WbdCommandAvailable' -MockWith { $true }
+        # ADSync is loaded already, so PowerShell 7 does not import it again through compatibility.
+        Mock -ModuleName $module -CommandName 'Get-Module' -MockWith { [PSCustomObject]@{ Name = 'ADSync' } } -ParameterFilter { $Name -eq 'ADSync' }
         Mock -ModuleName $module -CommandName 'Import-Module' -MockWith { throw 'Import-Module is not expected in these tests' }
         Mock -ModuleName $module -CommandName 'Connect-MgGraph' -MockWith { throw 'the collector must never sign in' }
         Mock -ModuleName $module -CommandName 'Read-Host' -MockWith { throw 'the collector must never prompt' }

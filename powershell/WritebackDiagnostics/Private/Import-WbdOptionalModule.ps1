@@ -6,8 +6,9 @@ function Import-WbdOptionalModule {
     .DESCRIPTION
     Returns how Command was made callable, as one of these strings:
 
-    - AlreadyAvailable: Command was found (imported already, or found by module autoloading);
-      nothing was imported.
+    - AlreadyAvailable: Command was found (imported already, or found by module autoloading,
+      except with WindowsPowerShellOnCore on PowerShell 7, where only an imported module
+      counts); nothing was imported.
     - Imported: Name (or a FallbackPath manifest) was imported with Import-Module.
     - ImportedThroughWindowsPowerShell: the same, with Import-Module -UseWindowsPowerShell (only
       with WindowsPowerShellOnCore, on PowerShell 7 on Windows).
@@ -56,10 +57,15 @@ function Import-WbdOptionalModule {
         [switch] $WindowsPowerShellOnCore
     )
 
-    if (Test-WbdCommandAvailable -Name $Command) {
-        return 'AlreadyAvailable'
-    }
     $throughWindowsPowerShell = $WindowsPowerShellOnCore -and $PSVersionTable.PSEdition -eq 'Core' -and (Test-WbdWindowsPlatform)
+    if (Test-WbdCommandAvailable -Name $Command) {
+        # A command found only by autoloading (its module on PSModulePath, not imported yet)
+        # would load the module into PowerShell 7 itself on its first call; with
+        # WindowsPowerShellOnCore it is imported through compatibility below instead.
+        if (-not $throughWindowsPowerShell -or $null -ne (Get-Module -Name $Name)) {
+            return 'AlreadyAvailable'
+        }
+    }
     $loaded = 'Imported'
     if ($throughWindowsPowerShell) {
         $loaded = 'ImportedThroughWindowsPowerShell'
