@@ -10,14 +10,13 @@
 # everything the collector calls is mocked inside the module.
 
 BeforeAll {
-    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
     $script:ModulePath = Get-TestModulePath
     Import-Module -Name ([System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
     $script:CollectorFixture = [System.IO.Path]::Combine($PSScriptRoot, 'fixtures', 'collector-healthy.json')
     $script:IsCore = $PSVersionTable.PSEdition -eq 'Core'
 
-    # Pester can only mock commands that exist, so each missing one gets a stub with the
-    # parameters the collector passes.
+    # Commands the runner may not have, with the parameters the collector passes (Add-TestStub).
     $stubs = [ordered]@{
         'Get-ADSyncGlobalSettings'                = 'param ()'
         'Get-ADSyncScheduler'                     = 'param ()'
@@ -27,14 +26,7 @@ BeforeAll {
         'Get-Service'                             = 'param ([string[]] $Name)'
         'Get-CimInstance'                         = 'param ([string] $ClassName)'
     }
-    $script:CreatedStubs = @()
-    foreach ($name in $stubs.Keys) {
-        if (-not (Get-Command -Name $name -ErrorAction SilentlyContinue)) {
-            $body = '[CmdletBinding()]{0}{1}{0}throw ''{2} is a test stub and was called without a mock''' -f [System.Environment]::NewLine, $stubs[$name], $name
-            Set-Item -Path ('function:global:{0}' -f $name) -Value ([scriptblock]::Create($body))
-            $script:CreatedStubs += $name
-        }
-    }
+    $script:CreatedStubs = @(Add-TestStub -Stub $stubs)
 
     # A module whose commands appear once Import-Module has run (the mocks flip Imported).
     function Set-ImportMock {
@@ -82,9 +74,7 @@ BeforeAll {
 
 AfterAll {
     $env:WINDIR = $script:OriginalWindir
-    foreach ($name in $script:CreatedStubs) {
-        Remove-Item -Path ('function:global:{0}' -f $name) -ErrorAction SilentlyContinue
-    }
+    Remove-TestStub -Name $script:CreatedStubs
     Remove-Module -Name 'WritebackDiagnostics' -Force -ErrorAction SilentlyContinue
 }
 

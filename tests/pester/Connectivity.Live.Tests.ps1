@@ -15,7 +15,7 @@
 Describe 'Test-WritebackConnectivity against loopback servers' -Tag 'Loopback' {
     BeforeAll {
         $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-        . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+        . ([System.IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
         $script:ModulePath = Get-TestModulePath
         $script:ManifestPath = [System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')
         Import-Module -Name $script:ManifestPath -Force -ErrorAction Stop
@@ -240,21 +240,15 @@ Describe 'Test-WritebackConnectivity against loopback servers' -Tag 'Loopback' {
     }
 
     Context '-Quiet' {
-        It 'returns exactly one $true for a good server' {
+        It 'returns exactly one <Expected> for the <Server> server, without writing errors' -ForEach @(
+            @{ Server = 'Good'; Expected = $true }
+            @{ Server = 'Refused'; Expected = $false }
+        ) {
             $errors = $null
-            $out = @(Test-WritebackConnectivity -Endpoint $script:Loopback.Good -NoDefaultEndpoint -NoProxy -CaFile $script:Loopback.CaFile -TimeoutSeconds 2 -Quiet -ErrorVariable errors)
+            $out = @(Test-WritebackConnectivity -Endpoint $script:Loopback.$Server -NoDefaultEndpoint -NoProxy -CaFile $script:Loopback.CaFile -TimeoutSeconds 2 -Quiet -ErrorVariable errors)
             $out.Count | Should -Be 1
             $out[0] | Should -BeOfType [bool]
-            $out[0] | Should -BeTrue
-            @($errors).Count | Should -Be 0
-        }
-
-        It 'returns exactly one $false for a refused port, without writing errors' {
-            $errors = $null
-            $out = @(Test-WritebackConnectivity -Endpoint $script:Loopback.Refused -NoDefaultEndpoint -NoProxy -CaFile $script:Loopback.CaFile -TimeoutSeconds 2 -Quiet -ErrorVariable errors)
-            $out.Count | Should -Be 1
-            $out[0] | Should -BeOfType [bool]
-            $out[0] | Should -BeFalse
+            $out[0] | Should -Be $Expected
             @($errors).Count | Should -Be 0
         }
     }
@@ -339,19 +333,12 @@ Describe 'Test-WritebackConnectivity against loopback servers' -Tag 'Loopback' {
 
     Context 'Ctrl+C' {
         It 'stops an idle run within 1 s, closes its connections, frees the job and leaves no temporary file' {
-            $tempRoot = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), ('wbd-live-{0}' -f [guid]::NewGuid().ToString('N')))
-            $null = New-Item -ItemType Directory -Path $tempRoot
-            $savedTemp = @{}
-            foreach ($name in @('TMPDIR', 'TMP', 'TEMP')) {
-                $savedTemp[$name] = [System.Environment]::GetEnvironmentVariable($name)
-            }
             $ps = $null
+            # Everything this process writes to the temporary directory now lands in a folder
+            # that nothing else on the machine uses.
+            $temp = Enter-TestTempDirectory
+            $tempRoot = $temp.Path
             try {
-                # Everything this process writes to the temporary directory now lands in
-                # $tempRoot, which nothing else on the machine uses.
-                foreach ($name in @('TMPDIR', 'TMP', 'TEMP')) {
-                    [System.Environment]::SetEnvironmentVariable($name, $tempRoot)
-                }
                 [System.IO.Path]::GetTempPath().TrimEnd('\', '/') | Should -Be $tempRoot.TrimEnd('\', '/')
                 $tempBefore = @(Get-ChildItem -LiteralPath ([System.IO.Path]::GetTempPath()) -Force -Recurse | ForEach-Object -Process { $_.FullName })
 
@@ -411,10 +398,7 @@ Describe 'Test-WritebackConnectivity against loopback servers' -Tag 'Loopback' {
                     }
                     $ps.Dispose()
                 }
-                foreach ($name in @('TMPDIR', 'TMP', 'TEMP')) {
-                    [System.Environment]::SetEnvironmentVariable($name, $savedTemp[$name])
-                }
-                Remove-Item -LiteralPath $tempRoot -Recurse -Force -ErrorAction SilentlyContinue
+                Exit-TestTempDirectory -State $temp
             }
         }
     }

@@ -10,17 +10,12 @@
 
 BeforeAll {
     $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
     $script:ModulePath = Get-TestModulePath
     Import-Module -Name ([System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
     $script:Fixtures = [System.IO.Path]::Combine($repoRoot, 'tests', 'fixtures', 'events')
 
-    $script:CreatedStub = $false
-    if (-not (Get-Command -Name 'Get-WinEvent' -ErrorAction SilentlyContinue)) {
-        $body = '[CmdletBinding()]{0}param ([hashtable] $FilterHashtable, [int] $MaxEvents){0}throw ''Get-WinEvent is a test stub and was called without a mock''' -f [System.Environment]::NewLine
-        Set-Item -Path 'function:global:Get-WinEvent' -Value ([scriptblock]::Create($body))
-        $script:CreatedStub = $true
-    }
+    $script:CreatedStubs = @(Add-TestStub -Stub @{ 'Get-WinEvent' = 'param ([hashtable] $FilterHashtable, [int] $MaxEvents)' })
 
     # What Get-WinEvent returns, reduced to the properties the module reads (newest first).
     # Level is the number (2 Error, 3 Warning, 4 Information); LevelDisplayName is localised.
@@ -50,9 +45,7 @@ BeforeAll {
 
 AfterAll {
     Remove-Module -Name 'WritebackDiagnostics' -Force -ErrorAction SilentlyContinue
-    if ($script:CreatedStub) {
-        Remove-Item -Path 'function:global:Get-WinEvent' -ErrorAction SilentlyContinue
-    }
+    Remove-TestStub -Name $script:CreatedStubs
 }
 
 Describe 'Test-WritebackEventLog' {
@@ -194,13 +187,8 @@ Describe 'Ctrl+C while Test-WritebackEventLog reads the live log' {
         # A runspace of its own (no Pester mocks there): Get-WinEvent is a global function that
         # waits, and the module is told it runs on Windows. Its temporary export file exists
         # while Get-WinEvent runs, in a temporary folder that only this test uses.
-        $tempRoot = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), ('wbd-stop-{0}' -f [guid]::NewGuid().ToString('N')))
-        $null = New-Item -ItemType Directory -Path $tempRoot
-        $saved = @{}
-        foreach ($name in @('TMPDIR', 'TMP', 'TEMP')) {
-            $saved[$name] = [System.Environment]::GetEnvironmentVariable($name)
-            [System.Environment]::SetEnvironmentVariable($name, $tempRoot)
-        }
+        $temp = Enter-TestTempDirectory
+        $tempRoot = $temp.Path
         $ps = [powershell]::Create()
         try {
             $script = @'
@@ -225,10 +213,7 @@ Test-WritebackEventLog
             @(Get-ChildItem -LiteralPath $tempRoot -Force) | Should -BeNullOrEmpty
         } finally {
             $ps.Dispose()
-            foreach ($name in @('TMPDIR', 'TMP', 'TEMP')) {
-                [System.Environment]::SetEnvironmentVariable($name, $saved[$name])
-            }
-            Remove-Item -LiteralPath $tempRoot -Recurse -Force -ErrorAction SilentlyContinue
+            Exit-TestTempDirectory -State $temp
         }
     }
 }

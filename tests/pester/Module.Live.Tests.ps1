@@ -15,7 +15,7 @@
 # loopback: 127.0.0.1:1 is a closed port.
 
 BeforeDiscovery {
-    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
     $modulePath = Get-TestModulePath
     # The manifest's list (WritebackDiagnostics.Tests.ps1 checks it against what Import-Module exports).
     $exportedCommands = @((Import-PowerShellDataFile -Path ([System.IO.Path]::Combine($modulePath, 'WritebackDiagnostics.psd1'))).FunctionsToExport | Sort-Object)
@@ -54,7 +54,7 @@ BeforeDiscovery {
 
 BeforeAll {
     $script:RepoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
     $script:ModulePath = Get-TestModulePath
     $script:ManifestPath = [System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')
     Import-Module -Name $script:ManifestPath -Force -ErrorAction Stop
@@ -663,11 +663,7 @@ Describe 'CheckResult objects and their table view' {
             # The event log source is Windows-only (Get-WinEvent), so here alone it is a stand-in
             # returning one heartbeat that names a relay; the command itself runs for real. The relay
             # is tested through a closed loopback proxy from a machine.config, so it is never looked up.
-            $script:CreatedGetWinEvent = $false
-            if (-not (Get-Command -Name 'Get-WinEvent' -ErrorAction SilentlyContinue)) {
-                Set-Item -Path 'function:global:Get-WinEvent' -Value ([scriptblock]::Create('[CmdletBinding()] param ([hashtable] $FilterHashtable, [long] $MaxEvents) throw ''Get-WinEvent is a test stub and was called without a mock'''))
-                $script:CreatedGetWinEvent = $true
-            }
+            $script:CreatedStubs = @(Add-TestStub -Stub @{ 'Get-WinEvent' = 'param ([hashtable] $FilterHashtable, [long] $MaxEvents)' })
             Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdWindowsPlatform' -MockWith { $true }
             Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith {
                 [PSCustomObject]@{
@@ -688,9 +684,7 @@ Describe 'CheckResult objects and their table view' {
         }
 
         AfterAll {
-            if ($script:CreatedGetWinEvent) {
-                Remove-Item -Path 'function:global:Get-WinEvent' -ErrorAction SilentlyContinue
-            }
+            Remove-TestStub -Name $script:CreatedStubs
         }
 
         It 'shows the check name Endpoints in full in the Check column' {

@@ -11,7 +11,7 @@
 
 BeforeAll {
     $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
-    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
     $script:ModulePath = Get-TestModulePath
     Import-Module -Name ([System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
 
@@ -27,8 +27,7 @@ BeforeAll {
     $script:ClientSecret = 'super-secret-client-value'
     $script:Token = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20ifQ.c2lnbmF0dXJlLW5vdC1yZWFs'
 
-    # Commands of optional modules the runner may not have. Pester can only mock commands that
-    # exist, so each missing one gets a stub with the parameters the collector passes.
+    # Commands the runner may not have, with the parameters the collector passes (Add-TestStub).
     $script:Stubs = [ordered]@{
         'Get-ADSyncGlobalSettings'                = 'param ()'
         'Get-ADSyncScheduler'                     = 'param ()'
@@ -48,14 +47,7 @@ BeforeAll {
         'Get-Service'                             = 'param ([string[]] $Name)'
         'Get-CimInstance'                         = 'param ([string] $ClassName)'
     }
-    $script:CreatedStubs = @()
-    foreach ($name in $script:Stubs.Keys) {
-        if (-not (Get-Command -Name $name -ErrorAction SilentlyContinue)) {
-            $body = '[CmdletBinding()]{0}{1}{0}throw ''{2} is a test stub and was called without a mock''' -f [System.Environment]::NewLine, $script:Stubs[$name], $name
-            Set-Item -Path ('function:global:{0}' -f $name) -Value ([scriptblock]::Create($body))
-            $script:CreatedStubs += $name
-        }
-    }
+    $script:CreatedStubs = @(Add-TestStub -Stub $script:Stubs)
 
     # The ActiveDirectory cmdlets return SecurityIdentifier objects, which .NET can only build
     # on Windows. Elsewhere the SID's text stands in: the collector writes both as that text.
@@ -482,9 +474,7 @@ BeforeAll {
 
 AfterAll {
     $env:WINDIR = $script:OriginalWindir
-    foreach ($name in $script:CreatedStubs) {
-        Remove-Item -Path ('function:global:{0}' -f $name) -ErrorAction SilentlyContinue
-    }
+    Remove-TestStub -Name $script:CreatedStubs
     Remove-Module -Name 'WritebackDiagnostics' -Force -ErrorAction SilentlyContinue
 }
 

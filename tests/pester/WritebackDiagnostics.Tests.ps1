@@ -6,14 +6,14 @@
 # $env:WBD_MODULE_PATH. The probes only touch loopback: 127.0.0.1:1 is a closed port.
 
 BeforeDiscovery {
-    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
     $modulePath = Get-TestModulePath
     Import-Module -Name ([System.IO.Path]::Combine($modulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
     $exportedCommands = @((Get-Module -Name 'WritebackDiagnostics').ExportedFunctions.Keys)
 }
 
 BeforeAll {
-    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestModulePath.ps1'))
+    . ([System.IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
     $script:ModulePath = Get-TestModulePath
     $script:ManifestPath = [System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')
     Import-Module -Name $script:ManifestPath -Force -ErrorAction Stop

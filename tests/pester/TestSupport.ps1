@@ -1,0 +1,56 @@
+# Dot-sourced by the *.Tests.ps1 files (in BeforeDiscovery and BeforeAll): what several of them
+# need. Must stay Windows PowerShell 5.1 syntax, like the tests themselves.
+
+function Get-TestModulePath {
+    # The module under test: $env:WBD_MODULE_PATH when set (scripts/Invoke-PesterSuite.ps1
+    # sets it), else the folder scripts/Build-Module.ps1 and scripts/build-module.sh write.
+    if ($env:WBD_MODULE_PATH) {
+        return $env:WBD_MODULE_PATH
+    }
+    $repoRoot = Split-Path -Path (Split-Path -Path $PSScriptRoot -Parent) -Parent
+    [System.IO.Path]::Combine($repoRoot, 'target', 'module', 'WritebackDiagnostics')
+}
+
+function Add-TestStub {
+    # Pester mocks only commands that exist. Each command in $Stub (name -> param block) that
+    # this session lacks (a Windows-only built-in, ADSync, ActiveDirectory, Microsoft Graph)
+    # becomes a global function with those parameters that throws unless mocked. Returns the
+    # names created, for Remove-TestStub.
+    param ([System.Collections.IDictionary] $Stub)
+    foreach ($name in $Stub.Keys) {
+        if (-not (Get-Command -Name $name -ErrorAction SilentlyContinue)) {
+            $body = '[CmdletBinding()]{0}{1}{0}throw ''{2} is a test stub and was called without a mock''' -f [System.Environment]::NewLine, $Stub[$name], $name
+            Set-Item -Path ('function:global:{0}' -f $name) -Value ([scriptblock]::Create($body))
+            $name
+        }
+    }
+}
+
+function Remove-TestStub {
+    param ([string[]] $Name)
+    foreach ($one in @($Name)) {
+        Remove-Item -Path ('function:global:{0}' -f $one) -ErrorAction SilentlyContinue
+    }
+}
+
+function Enter-TestTempDirectory {
+    # Points TMPDIR, TMP and TEMP of this process at a new empty folder, so that a test can see
+    # every temporary file the module creates and none of anyone else's. Returns what
+    # Exit-TestTempDirectory needs to put them back.
+    $path = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), ('wbd-test-{0}' -f [guid]::NewGuid().ToString('N')))
+    $null = New-Item -ItemType Directory -Path $path
+    $saved = @{}
+    foreach ($variable in @('TMPDIR', 'TMP', 'TEMP')) {
+        $saved[$variable] = [System.Environment]::GetEnvironmentVariable($variable)
+        [System.Environment]::SetEnvironmentVariable($variable, $path)
+    }
+    [PSCustomObject]@{ Path = $path; Saved = $saved }
+}
+
+function Exit-TestTempDirectory {
+    param ([object] $State)
+    foreach ($variable in $State.Saved.Keys) {
+        [System.Environment]::SetEnvironmentVariable($variable, $State.Saved[$variable])
+    }
+    Remove-Item -LiteralPath $State.Path -Recurse -Force -ErrorAction SilentlyContinue
+}
