@@ -170,6 +170,8 @@ const ALL_IDS: &[&str] = &[
     "PRE-ADMIN-ROLE",
     "PRE-CONNECT-VERSION",
     "PRE-CONNECT-CONFIGVERSION",
+    "PRE-CONNECT-DEADLINE",
+    "PRE-CONNECT-AUTH",
     "PRE-ADSYNC-RUNNING",
     "PRE-SCHEDULER",
     "PRE-STAGING-MODE",
@@ -209,8 +211,10 @@ fn healthy_environment_passes_every_rule() {
         ("PRE-ADMIN-CLOUDONLY", None, "Pass", "CloudOnly"),
         ("PRE-ADMIN-FEDERATED", None, "Pass", "ManagedDomain"),
         ("PRE-ADMIN-ROLE", None, "Pass", "SuitableRole"),
-        ("PRE-CONNECT-VERSION", None, "Pass", "Supported"),
+        ("PRE-CONNECT-VERSION", None, "Pass", "Latest"),
         ("PRE-CONNECT-CONFIGVERSION", None, "Pass", "VersionsMatch"),
+        ("PRE-CONNECT-DEADLINE", None, "Pass", "MeetsDeadlines"),
+        ("PRE-CONNECT-AUTH", None, "Pass", "Application"),
         ("PRE-ADSYNC-RUNNING", None, "Pass", "Running"),
         ("PRE-SCHEDULER", None, "Pass", "SchedulerActive"),
         ("PRE-STAGING-MODE", None, "Pass", "Active"),
@@ -308,6 +312,32 @@ fn licensing_rules_fail() {
             )],
             "Warning",
             "PremiumInGracePeriod",
+        ),
+        (
+            // The shape Graph gives in the grace period: nothing enabled, every unit under
+            // `warning`. Classed as inactive (Fail NoPremiumLicense) before 2026-12-02.
+            "PRE-LICENSE-TENANT",
+            None,
+            vec![
+                set(
+                    "/Tenant/SubscribedSkus/0/capabilityStatus",
+                    json!("Warning"),
+                ),
+                set("/Tenant/SubscribedSkus/0/prepaidUnits/enabled", json!(0)),
+                set("/Tenant/SubscribedSkus/0/prepaidUnits/warning", json!(50)),
+            ],
+            "Warning",
+            "PremiumInGracePeriod",
+        ),
+        (
+            "PRE-LICENSE-TENANT",
+            None,
+            vec![
+                set("/Tenant/SubscribedSkus/0/prepaidUnits/enabled", json!(0)),
+                set("/Tenant/SubscribedSkus/0/prepaidUnits/warning", json!(0)),
+            ],
+            "Fail",
+            "NoPremiumLicense",
         ),
         (
             "PRE-LICENSE-TENANT",
@@ -495,11 +525,21 @@ fn connect_version_rules_fail() {
             "PRE-CONNECT-VERSION",
             None,
             vec![
-                set(file_version, json!("2.4.131.0")),
-                set("/CollectedAt", json!("2026-06-01T08:00:00Z")),
+                set(file_version, json!("2.5.79.0")),
+                set(configured, json!("2.5.79.0")),
             ],
-            "Warning",
-            "RetiresSoon",
+            "Fail",
+            "Retired",
+        ),
+        (
+            "PRE-CONNECT-VERSION",
+            None,
+            vec![
+                set(file_version, json!("2.6.3.0")),
+                set(configured, json!("2.6.3.0")),
+            ],
+            "Pass",
+            "Supported",
         ),
         (
             "PRE-CONNECT-VERSION",
@@ -509,7 +549,47 @@ fn connect_version_rules_fail() {
                 set("/CollectedAt", json!("2026-06-01T08:00:00Z")),
             ],
             "Fail",
-            "EndpointsOutdated",
+            "Version1Retired",
+        ),
+        (
+            "PRE-CONNECT-DEADLINE",
+            None,
+            vec![set(file_version, json!("2.6.3.0"))],
+            "Warning",
+            "DeadlineAhead",
+        ),
+        (
+            "PRE-CONNECT-DEADLINE",
+            None,
+            vec![
+                set(file_version, json!("2.6.3.0")),
+                set("/CollectedAt", json!("2027-04-08T08:00:00Z")),
+            ],
+            "Fail",
+            "DeadlinePassed",
+        ),
+        (
+            "PRE-CONNECT-AUTH",
+            None,
+            vec![set(
+                "/Connect/EntraConnectorIdentity/ConnectorIdentityType",
+                json!("ServiceAccount"),
+            )],
+            "Warning",
+            "ServiceAccount",
+        ),
+        (
+            "PRE-CONNECT-AUTH",
+            None,
+            vec![
+                set(
+                    "/Connect/EntraConnectorIdentity/ConnectorIdentityType",
+                    json!("ServiceAccount"),
+                ),
+                set("/CollectedAt", json!("2027-04-07T08:00:00Z")),
+            ],
+            "Fail",
+            "ServiceAccountAfterDeadline",
         ),
         (
             "PRE-CONNECT-VERSION",
@@ -542,7 +622,7 @@ fn connect_version_rules_fail() {
         r["Message"]
             .as_str()
             .unwrap_or_default()
-            .contains("last checked on 2026-11-25"),
+            .contains("as of 2026-12-02"),
         "{r:#}"
     );
     assert!(
@@ -760,8 +840,9 @@ fn server_configuration_rules_fail() {
                 set("/Connect/OperatingSystem/BuildNumber", json!("26100")),
                 set("/Connect/OperatingSystem/Version", json!("10.0.26100")),
             ],
-            "Fail",
-            "Server2025Unsupported",
+            // Failed as Server2025Unsupported until the prerequisites page of 2026-01-16.
+            "Pass",
+            "Supported",
         ),
         (
             "PRE-OS",

@@ -1,11 +1,11 @@
-//! The Connect version: installed, new enough (a dated version table), and the configured
-//! version equal to the installed one.
+//! The Connect version: installed, still supported by Microsoft's release table (see
+//! [`super::connect_releases`]), and the configured version equal to the installed one.
 
-use super::{docs, fail, pass, warn, Ctx, Rule};
+use super::connect_releases::{self as releases, day, day_text};
+use super::{docs, fail, pass, Ctx, Rule};
 use crate::api::{CheckResult, Status};
 use crate::snapshot::connect::{parameter, AdSyncModule, Fact};
 use crate::snapshot::values::Version;
-use crate::snapshot::Timestamp;
 
 /// PRE-CONNECT-VERSION.
 pub const VERSION: Rule = Rule {
@@ -23,38 +23,13 @@ pub const CONFIG_VERSION: Rule = Rule {
     docs: docs::AUTO_UPGRADE,
 };
 
-/// When the version table below was last checked against Microsoft's pages.
-pub const VERSION_TABLE_DATE: (i32, u8, u8) = (2026, 11, 25);
-
-/// Age after which the table itself is called out as possibly out of date.
+/// Age of the release table after which it is called out as possibly out of date. Our
+/// choice, not Microsoft's: Connect releases have come every one to four months.
 pub const VERSION_TABLE_MAX_AGE_DAYS: i64 = 180;
 
-/// The oldest version that keeps working after [`FLOOR_DEADLINE`].
-pub const SUPPORT_FLOOR: &str = "2.5.79.0";
-
-/// Last day versions older than [`SUPPORT_FLOOR`] work (30 September 2026).
-pub const FLOOR_DEADLINE: (i32, u8, u8) = (2026, 9, 30);
-
-/// Milestones relevant to writeback, oldest first: (version, what it brought).
-pub const MILESTONES: &[(&str, &str)] = &[
-    (
-        "1.1.443.0",
-        "the current password-reset and Service Bus endpoints over port 443",
-    ),
-    (
-        "1.1.553.0",
-        "the fix for the writeback elevation-of-privilege advisory 4033453",
-    ),
-    ("1.1.614.0", "TLS 1.2 by default"),
-    (
-        "2.0.0.0",
-        "TLS 1.2 required; TLS 1.0/1.1 no longer supported",
-    ),
-    (
-        SUPPORT_FLOOR,
-        "the minimum version whose sync services keep running after 30 September 2026",
-    ),
-];
+/// Below this version sync does not function at all: every 1.x version is unsupported
+/// (version history page, read 2026-12-02).
+pub const FIRST_2X: &str = "2.0.0.0";
 
 /// The evidence sentence for a snapshot whose ADSync objects came through Windows
 /// PowerShell compatibility.
@@ -79,14 +54,6 @@ pub fn with_ad_sync_module(mut result: CheckResult, module: Option<&AdSyncModule
 
 /// The global-settings parameter holding the configured version.
 pub const CONFIG_VERSION_PARAMETER: &str = "Microsoft.Synchronize.ServerConfigurationVersion";
-
-fn version(text: &str) -> Version {
-    Version::parse(text).unwrap_or(Version(vec![0]))
-}
-
-fn ymd((y, m, d): (i32, u8, u8)) -> Timestamp {
-    Timestamp::from_ymd(y, m, d).unwrap_or(Timestamp(0))
-}
 
 /// Evaluates the version rules.
 pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
@@ -165,47 +132,64 @@ pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
 }
 
 fn version_verdict(ctx: &Ctx, target: &str, v: &Version) -> CheckResult {
-    let floor = version(SUPPORT_FLOOR);
-    let deadline = ymd(FLOOR_DEADLINE);
-    let retired = ctx.now.days_since(deadline) >= 1;
-    let table_age = ctx.now.days_since(ymd(VERSION_TABLE_DATE));
-    let missing: Vec<String> = MILESTONES
-        .iter()
-        .filter(|(m, _)| *v < version(m))
-        .map(|(m, what)| format!("{m} ({what})"))
-        .collect();
-    let mut f = if *v >= floor {
-        pass(
-            "Supported",
-            format!("Entra Connect {v} is supported"),
-            format!("Entra Connect {v} is at or above {SUPPORT_FLOOR}, the oldest version that keeps working after 30 September 2026."),
-        )
-    } else if retired {
+    let newest = releases::newest();
+    let as_of = day(releases::AS_OF);
+    let table_age = ctx.now.days_since(as_of);
+    let listed = releases::release(v).is_some();
+    let retirement = releases::retirement(v);
+    let upgrade = format!("Upgrade to the newest Entra Connect Sync ({} or later; the installer is in the Microsoft Entra admin center > Entra Connect), then check in the wizard that password writeback is still enabled.", newest.version);
+    let mut f = if *v < Version::parse(FIRST_2X).unwrap_or(Version(vec![2])) {
         fail(
-            "Retired",
-            format!("Entra Connect {v} has stopped working"),
-            format!("Entra Connect {v} is older than {SUPPORT_FLOOR}; Microsoft stopped the sync services of such versions on 30 September 2026, so neither sync nor writeback runs."),
-            format!("Upgrade to Entra Connect {SUPPORT_FLOOR} or later (download it from the Microsoft Entra admin center > Entra Connect), then re-check that writeback is enabled."),
-        )
-    } else if *v < version("1.1.443.0") {
-        fail(
-            "EndpointsOutdated",
-            format!("Entra Connect {v} predates the current writeback endpoints"),
-            format!("Entra Connect {v} is older than 1.1.443.0 and uses writeback endpoints and ports that are no longer current; it also stops working on 30 September 2026."),
-            format!("Upgrade to Entra Connect {SUPPORT_FLOOR} or later."),
+            "Version1Retired",
+            format!("Entra Connect {v} is a 1.x version, which no longer synchronizes"),
+            format!("Entra Connect {v}: Microsoft retired every 1.x version, and their synchronization no longer functions, so writeback cannot run."),
+            upgrade.clone(),
         )
     } else {
-        warn(
-            "RetiresSoon",
-            format!("Entra Connect {v} stops working on 30 September 2026"),
-            format!("Entra Connect {v} is older than {SUPPORT_FLOOR}; Microsoft stops the sync services of older versions on 30 September 2026."),
-            format!("Upgrade to Entra Connect {SUPPORT_FLOOR} or later before 30 September 2026."),
-        )
+        match &retirement {
+            Some(r) if ctx.now >= day(r.end()) => fail(
+                "Retired",
+                format!("Entra Connect {v} retired on {}", day_text(r.end())),
+                format!(
+                    "Entra Connect {v} went out of support on {}: {} was released on {}, and Microsoft retires a 2.x release 12 months after a newer one ships{}. A retired version can stop working without warning and gets no fixes.",
+                    day_text(r.end()),
+                    r.superseded_by.version,
+                    day_text(r.superseded_by.released),
+                    stated_note(r),
+                ),
+                upgrade.clone(),
+            ),
+            Some(r) => pass(
+                "Supported",
+                format!("Entra Connect {v} is supported until {}", day_text(r.end())),
+                format!(
+                    "Entra Connect {v} is supported until {} (12 months after {} was released on {}{}); plan the upgrade to {} before then.",
+                    day_text(r.end()),
+                    r.superseded_by.version,
+                    day_text(r.superseded_by.released),
+                    stated_note(r),
+                    newest.version,
+                ),
+            ),
+            None if listed => pass(
+                "Latest",
+                format!("Entra Connect {v} is the newest release"),
+                format!("Entra Connect {v} is the newest release in Microsoft's version history as of {}.", day_text(releases::AS_OF)),
+            ),
+            None => pass(
+                "NewerThanTable",
+                format!("Entra Connect {v} is newer than this tool's release table"),
+                format!("Entra Connect {v} is newer than {}, the newest release this tool's table lists (as of {}), so no newer release can have retired it.", newest.version, day_text(releases::AS_OF)),
+            ),
+        }
     };
+    if !listed && f.status != Status::Fail {
+        f.message.push_str(" The build is not a release the version history lists; it was judged by the next listed release.");
+    }
     if table_age > VERSION_TABLE_MAX_AGE_DAYS {
         let note = format!(
-            " This tool's version table was last checked on {} ({table_age} days before the snapshot), so newer releases or retirements may be missing from it.",
-            ymd(VERSION_TABLE_DATE).date_text()
+            " This tool's release table is as of {} ({table_age} days before the snapshot), so newer releases, and the retirements they start, may be missing from it.",
+            day_text(releases::AS_OF)
         );
         f.message.push_str(&note);
         if f.status == Status::Pass {
@@ -216,15 +200,42 @@ fn version_verdict(ctx: &Ctx, target: &str, v: &Version) -> CheckResult {
             );
         }
     }
-    VERSION.emit(
-        target,
-        f.with("Installed", v.to_string())
-            .with("SupportFloor", SUPPORT_FLOOR)
-            .with("FloorDeadline", ymd(FLOOR_DEADLINE).date_text())
-            .with("VersionTableDate", ymd(VERSION_TABLE_DATE).date_text())
-            .with("VersionTableAgeDays", table_age)
-            .with("MissingMilestones", super::strings(&missing)),
-    )
+    let mut f = f
+        .with("Installed", v.to_string())
+        .with("ListedRelease", listed)
+        .with("NewestListed", newest.version)
+        .with("VersionTableDate", day_text(releases::AS_OF))
+        .with("VersionTableAgeDays", table_age)
+        .with("VersionTableSource", releases::SOURCE)
+        .with(
+            "RetirementRule",
+            "12 months after the next release (version history page)",
+        );
+    if let Some(r) = &retirement {
+        f = f
+            .with("SupersededBy", r.superseded_by.version)
+            .with("SupersededOn", day_text(r.superseded_by.released))
+            .with("RetiresOn", day_text(r.end()))
+            .with("RetiresOnComputed", day_text(r.computed))
+            .with(
+                "RetiresOnStated",
+                r.stated
+                    .map_or(serde_json::Value::Null, |s| day_text(s).into()),
+            );
+    }
+    VERSION.emit(target, f)
+}
+
+/// Says so when Microsoft's table states an earlier end than the 12-month rule gives.
+fn stated_note(r: &releases::Retirement) -> String {
+    match r.stated {
+        Some(s) if day(s) < day(r.computed) => format!(
+            ", and Microsoft's table states the earlier end {} instead of {}",
+            day_text(s),
+            day_text(r.computed)
+        ),
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -234,9 +245,13 @@ mod tests {
     use serde_json::json;
 
     fn results(connect: serde_json::Value) -> Vec<CheckResult> {
+        results_at("2026-11-25T09:30:00Z", connect)
+    }
+
+    fn results_at(collected_at: &str, connect: serde_json::Value) -> Vec<CheckResult> {
         let doc = json!({
             "SchemaVersion": 1,
-            "CollectedAt": "2026-11-25T09:30:00Z",
+            "CollectedAt": collected_at,
             "ComputerName": "SYNC01",
             "Connect": connect,
         });
@@ -249,9 +264,9 @@ mod tests {
             "Status": "Collected",
             "Reason": null,
             "Errors": {},
-            "SyncEngine": {"FileName": "miiserver.exe", "FileVersion": "2.5.79.0"},
+            "SyncEngine": {"FileName": "miiserver.exe", "FileVersion": "2.6.92.0"},
             "GlobalSettings": {"Parameters": [
-                {"Name": CONFIG_VERSION_PARAMETER, "Value": "2.5.79.0"}
+                {"Name": CONFIG_VERSION_PARAMETER, "Value": "2.6.92.0"}
             ]},
         });
         if let Some(m) = module {
@@ -311,5 +326,74 @@ mod tests {
             assert_eq!(result.status, Status::Skipped);
             assert!(!result.evidence.contains_key("AdSyncModule"), "{result:?}");
         }
+    }
+
+    fn verdict(collected_at: &str, version: &str) -> CheckResult {
+        let mut c = connect(None);
+        c["SyncEngine"]["FileVersion"] = version.into();
+        results_at(collected_at, c).remove(0)
+    }
+
+    fn outcome(r: &CheckResult) -> &str {
+        r.evidence["Outcome"].as_str().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_release_superseded_more_than_twelve_months_ago_is_retired() {
+        // The old table called 2.5.79.0 "Supported" on this date.
+        let r = verdict("2026-11-25T09:30:00Z", "2.5.79.0");
+        assert_eq!(r.status, Status::Fail, "{r:?}");
+        assert_eq!(outcome(&r), "Retired");
+        assert_eq!(r.evidence["RetiresOn"], "2026-10-23");
+        assert_eq!(r.evidence["RetiresOnComputed"], "2026-11-19");
+        assert_eq!(r.evidence["SupersededBy"], "2.5.190.0");
+        assert!(
+            r.message.contains("states the earlier end 2026-10-23"),
+            "{}",
+            r.message
+        );
+        let before = verdict("2026-10-22T09:30:00Z", "2.5.79.0");
+        assert_eq!(before.status, Status::Pass, "{before:?}");
+        assert!(
+            before.title.contains("until 2026-10-23"),
+            "{}",
+            before.title
+        );
+    }
+
+    #[test]
+    fn supported_latest_newer_and_1x_builds() {
+        let r = verdict("2026-12-02T09:00:00Z", "2.6.3.0");
+        assert_eq!(outcome(&r), "Supported");
+        assert_eq!(r.evidence["RetiresOn"], "2027-07-07");
+        assert_eq!(r.evidence["VersionTableDate"], "2026-12-02");
+        let latest = verdict("2026-12-02T09:00:00Z", "2.6.92.0");
+        assert_eq!((latest.status, outcome(&latest)), (Status::Pass, "Latest"));
+        let newer = verdict("2026-12-02T09:00:00Z", "2.7.5.0");
+        assert_eq!(outcome(&newer), "NewerThanTable");
+        assert_eq!(newer.evidence["ListedRelease"], false);
+        let v1 = verdict("2026-12-02T09:00:00Z", "1.6.16.0");
+        assert_eq!((v1.status, outcome(&v1)), (Status::Fail, "Version1Retired"));
+        let unlisted = verdict("2026-01-10T09:00:00Z", "2.4.130.0");
+        assert_eq!(unlisted.evidence["SupersededBy"], "2.4.131.0");
+        assert!(unlisted
+            .message
+            .contains("not a release the version history lists"));
+    }
+
+    #[test]
+    fn an_old_table_turns_a_pass_into_a_warning() {
+        let r = verdict("2027-07-01T09:00:00Z", "2.6.92.0");
+        assert_eq!(
+            (r.status, outcome(&r)),
+            (Status::Warning, "VersionTableOld")
+        );
+        assert!(r.message.contains("as of 2026-12-02"), "{}", r.message);
+        assert!(
+            r.evidence["VersionTableAgeDays"]
+                .as_i64()
+                .unwrap_or_default()
+                > 180
+        );
     }
 }

@@ -76,6 +76,25 @@ fn status_is(sku: &Sku, names: &[&str]) -> bool {
         .is_none_or(|s| names.iter().any(|n| s.eq_ignore_ascii_case(n)))
 }
 
+/// Licences that still work: `prepaidUnits.enabled` plus `prepaidUnits.warning` (licences
+/// in the grace period after expiry keep working until they are disabled). Source: Graph
+/// `subscribedSku` / `licenseUnitsDetail` resources
+/// (<https://learn.microsoft.com/graph/api/resources/licenseunitsdetail>: `warning` counts
+/// units in the warning state), read 2026-12-02.
+fn usable_units(sku: &Sku) -> Option<i64> {
+    match (sku.enabled_units, sku.warning_units) {
+        (None, None) => None,
+        (e, w) => Some(e.unwrap_or(0) + w.unwrap_or(0)),
+    }
+}
+
+/// True when a SKU's licences are all in their grace period.
+fn in_grace(sku: &Sku) -> bool {
+    let enabled = sku.enabled_units.unwrap_or(0);
+    let warning = sku.warning_units.unwrap_or(0);
+    (enabled == 0 && warning > 0) || !status_is(sku, &["Enabled"])
+}
+
 /// Evaluates every licensing rule.
 pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
     let mut out = vec![tenant_licences(ctx)];
@@ -119,7 +138,7 @@ fn tenant_licences(ctx: &Ctx) -> CheckResult {
             ignored.push(sku.sku_part_number.clone());
         } else if !premium.iter().any(|p| plan_active(p))
             || !status_is(sku, &["Enabled", "Warning"])
-            || sku.enabled_units == Some(0)
+            || usable_units(sku) == Some(0)
         {
             inactive.push(format!(
                 "{} ({})",
@@ -136,6 +155,7 @@ fn tenant_licences(ctx: &Ctx) -> CheckResult {
     let labels: Vec<String> = names.iter().map(|n| sku_label(n)).collect();
     let consumed: i64 = good.iter().filter_map(|s| s.consumed_units).sum();
     let enabled: i64 = good.iter().filter_map(|s| s.enabled_units).sum();
+    let warning: i64 = good.iter().filter_map(|s| s.warning_units).sum();
     let has_p2 = good
         .iter()
         .any(|s| s.service_plans.iter().any(|p| p.id == AAD_PREMIUM_P2));
@@ -158,11 +178,11 @@ fn tenant_licences(ctx: &Ctx) -> CheckResult {
             format!("{detail} Password writeback is only available with Entra ID P1, P2 or Microsoft 365 Business Premium; users get SSPR_0012 without it."),
             LICENCE_FIX,
         )
-    } else if good.iter().all(|s| !status_is(s, &["Enabled"])) {
+    } else if good.iter().all(|s| in_grace(s)) {
         warn(
             "PremiumInGracePeriod",
             "Entra ID P1/P2 subscriptions are in their grace period",
-            format!("{} {} Entra ID P1/P2, but capabilityStatus is Warning: the subscription has expired and will be disabled.", join_list(&labels), if labels.len() == 1 { "includes" } else { "include" }),
+            format!("{} {} Entra ID P1/P2, but {warning} licences are in the grace period ({enabled} active): the subscription has expired and will be disabled; writeback keeps working only until then.", join_list(&labels), if labels.len() == 1 { "includes" } else { "include" }),
             "Renew the subscription in the Microsoft 365 admin center (Billing > Your products) before it is disabled.",
         )
     } else if consumed == 0 {
@@ -195,6 +215,7 @@ fn tenant_licences(ctx: &Ctx) -> CheckResult {
             .with("IgnoredDeviceSkus", strings(&ignored))
             .with("ConsumedUnits", consumed)
             .with("EnabledUnits", enabled)
+            .with("WarningUnits", warning)
             .with("HasP2", has_p2),
     )
 }

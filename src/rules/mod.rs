@@ -6,6 +6,8 @@
 //! section's reason; a fact the collector did not read is Skipped with what is missing.
 
 pub mod admin;
+pub mod connect_deadline;
+pub mod connect_releases;
 pub mod connect_version;
 pub mod connector;
 pub mod dc;
@@ -52,6 +54,9 @@ pub mod docs {
     /// Connect version release history.
     pub const VERSION_HISTORY: &str =
         "https://learn.microsoft.com/entra/identity/hybrid/connect/reference-connect-version-history";
+    /// Authenticate to Entra ID with an application identity (Connect Sync).
+    pub const APPLICATION_AUTH: &str =
+        "https://learn.microsoft.com/entra/identity/hybrid/connect/authenticate-application-id";
     /// Writeback or PHS not working after an automatic upgrade.
     pub const AUTO_UPGRADE: &str = "https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/cannot-work-automatic-upgrade";
     /// Connect sync scheduler.
@@ -208,6 +213,10 @@ pub const AREAS: &[Area] = &[
     ("tenant settings", tenant::evaluate),
     ("the admin account", admin::evaluate),
     ("the Connect version", connect_version::evaluate),
+    (
+        "Microsoft's dated Connect requirements",
+        connect_deadline::evaluate,
+    ),
     ("the ADSync service and scheduler", service::evaluate),
     ("connectors and run history", connector::evaluate),
     ("TLS 1.2", tls::evaluate),

@@ -1,5 +1,13 @@
-//! The Connect server's operating system: Windows Server 2016, 2019 or 2022 with the full
-//! GUI; 2025 is not supported yet.
+//! The Connect server's operating system: Windows Server 2016 or later with the full GUI,
+//! 2025 or 2022 recommended.
+//!
+//! Source: Prerequisites for Microsoft Entra Connect
+//! (<https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-install-prerequisites>),
+//! ms.date 2026-01-16, read 2026-12-01: Microsoft recommends Windows Server 2025 or 2022;
+//! full GUI only (no Server Core); Small Business Server and Essentials before 2019 are not
+//! supported. History: the same page dated 2025-09-29 listed only 2016, 2019 and 2022 and
+//! called 2025 unsupported because of a known sync issue (fixed by KB5070773); this rule
+//! failed 2025 until 2026-12-02.
 
 use super::windows::detect;
 use super::{docs, fail, pass, warn, Ctx, Rule};
@@ -13,7 +21,7 @@ pub const OS: Rule = Rule {
     docs: docs::PREREQUISITES,
 };
 
-const MOVE: &str = "Run Entra Connect on a domain-joined Windows Server 2016, 2019 or 2022 (2022 recommended) with the full GUI, Standard edition or better.";
+const MOVE: &str = "Run Entra Connect on a domain-joined Windows Server 2025 or 2022 (Microsoft's recommendation; 2016 and 2019 still work) with the full GUI, Standard edition or better.";
 
 /// Evaluates the OS rule.
 pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
@@ -49,13 +57,6 @@ pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
             "Entra Connect is on a client operating system",
             format!("{shown} is not a server operating system; Entra Connect is supported only on Windows Server."),
             MOVE,
-        )
-    } else if let Some(r) = release.filter(|r| r.at_least(2025)) {
-        fail(
-            "Server2025Unsupported",
-            format!("{} is not supported for Entra Connect", r.name()),
-            format!("{shown}: Microsoft does not support Entra Connect Sync on Windows Server 2025 yet because of a known sync issue."),
-            format!("{MOVE} If the server was already upgraded, install update KB5070773 (October 2025) or later and restart until support is announced."),
         )
     } else if let Some(r) = release.filter(|r| !r.at_least(2016)) {
         fail(
@@ -96,15 +97,19 @@ pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
         )
     } else {
         let name = release.map(|r| r.name()).unwrap_or_default();
+        let recommended = release.is_some_and(|r| r.at_least(2022));
         pass(
             "Supported",
             format!("{name} is supported"),
-            if name.ends_with("2016") {
-                format!("{shown} is supported; Windows Server 2016 is in extended support, and 2022 is the recommended release.")
+            if recommended {
+                format!("{shown} is supported for Entra Connect, and one of the two releases Microsoft recommends (Windows Server 2025 and 2022).")
+            } else if name.ends_with("2016") {
+                format!("{shown} is supported; Windows Server 2016 is in extended support, and Microsoft recommends 2025 or 2022.")
             } else {
-                format!("{shown} is supported for Entra Connect.")
+                format!("{shown} is supported; Microsoft recommends Windows Server 2025 or 2022.")
             },
         )
+        .with("Recommended", recommended)
     };
     vec![OS.emit(
         &target,
@@ -119,4 +124,49 @@ pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
                 os.product_type.map_or(serde_json::Value::Null, Into::into),
             ),
     )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Status;
+    use crate::snapshot;
+    use serde_json::json;
+
+    fn verdict(caption: &str, build: u64) -> CheckResult {
+        let doc = json!({
+            "SchemaVersion": 1,
+            "CollectedAt": "2026-12-02T09:00:00Z",
+            "ComputerName": "SYNC01",
+            "Connect": {
+                "Status": "Collected",
+                "Errors": {},
+                "OperatingSystem": {
+                    "Caption": caption,
+                    "BuildNumber": build,
+                    "ProductType": 3,
+                    "InstallationType": "Server"
+                }
+            }
+        });
+        let snap = snapshot::decode(&doc).expect("snapshot");
+        evaluate(&Ctx::new(&snap)).remove(0)
+    }
+
+    #[test]
+    fn windows_server_2025_and_2022_are_the_recommended_releases() {
+        let r = verdict("Microsoft Windows Server 2025 Standard", 26100);
+        assert_eq!(r.status, Status::Pass, "{r:?}");
+        assert_eq!(r.evidence["Recommended"], true);
+        assert!(r.message.contains("recommends"), "{}", r.message);
+        let r = verdict("Microsoft Windows Server 2022 Standard", 20348);
+        assert_eq!(r.evidence["Recommended"], true);
+        let r = verdict("Microsoft Windows Server 2019 Standard", 17763);
+        assert_eq!(r.status, Status::Pass, "{r:?}");
+        assert_eq!(r.evidence["Recommended"], false);
+        assert!(r.message.contains("recommends Windows Server 2025 or 2022"));
+        let r = verdict("Microsoft Windows Server 2012 R2 Standard", 9600);
+        assert_eq!(r.status, Status::Fail, "{r:?}");
+        assert!(r.remediation.contains("2025 or 2022"));
+    }
 }

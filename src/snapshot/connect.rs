@@ -64,6 +64,17 @@ pub struct Connect {
     pub restrict_remote_sam: Fact<String>,
     /// `Win32_OperatingSystem`.
     pub operating_system: Option<OperatingSystem>,
+    /// `Get-ADSyncEntraConnectorCredential`; `Absent` when the ADSync module has no such
+    /// command (a Connect version older than application-based authentication).
+    pub entra_connector_credential: Fact<ConnectorCredential>,
+}
+
+/// `Get-ADSyncEntraConnectorCredential`: how the Entra connector signs in to Entra ID.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConnectorCredential {
+    /// `ConnectorIdentityType`: `ServiceAccount` (a Sync_* user with a password) or
+    /// `Application` (application-based authentication).
+    pub identity_type: Option<EnumValue>,
 }
 
 /// How the collector made the ADSync module available (`AdSyncModule`).
@@ -469,6 +480,20 @@ fn tls(n: &Node) -> Result<TlsRegistry, WbdError> {
     })
 }
 
+fn connector_credential(n: &Node) -> Result<ConnectorCredential, WbdError> {
+    // One object; a list (one per Entra connector) is read by its first entry.
+    if n.value().is_array() {
+        return match n.items().first() {
+            Some(first) => connector_credential(first),
+            None => Ok(ConnectorCredential::default()),
+        };
+    }
+    n.object()?;
+    Ok(ConnectorCredential {
+        identity_type: n.opt("ConnectorIdentityType", |v| EnumValue::decode(v, &[]))?,
+    })
+}
+
 fn operating_system(n: &Node) -> Result<OperatingSystem, WbdError> {
     n.object()?;
     Ok(OperatingSystem {
@@ -496,6 +521,11 @@ pub fn decode(n: &Node) -> Result<Connect, WbdError> {
         dot_net_release: Fact::decode(n, "DotNetRelease", |v| v.uint())?,
         restrict_remote_sam: Fact::decode(n, "RestrictRemoteSam", |v| v.text())?,
         operating_system: n.opt("OperatingSystem", operating_system)?,
+        entra_connector_credential: Fact::decode(
+            n,
+            "EntraConnectorIdentity",
+            connector_credential,
+        )?,
     })
 }
 

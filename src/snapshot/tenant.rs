@@ -36,6 +36,8 @@ pub struct Sku {
     pub consumed_units: Option<i64>,
     /// `prepaidUnits.enabled`: licences bought and active.
     pub enabled_units: Option<i64>,
+    /// `prepaidUnits.warning`: licences in their grace period (expired, not yet disabled).
+    pub warning_units: Option<i64>,
     /// `servicePlans`.
     pub service_plans: Vec<ServicePlan>,
 }
@@ -171,6 +173,11 @@ fn sku(n: &Node) -> Result<Sku, WbdError> {
         enabled_units: n
             .get("prepaidUnits")
             .map(|p| p.opt_int("enabled"))
+            .transpose()?
+            .flatten(),
+        warning_units: n
+            .get("prepaidUnits")
+            .map(|p| p.opt_int("warning"))
             .transpose()?
             .flatten(),
         service_plans: n.list("servicePlans", service_plan)?,

@@ -23,6 +23,7 @@ BeforeAll {
         'Get-ADSyncConnector'                     = 'param ([string] $Name)'
         'Get-ADSyncAADPasswordResetConfiguration' = 'param ([object] $Connector)'
         'Get-ADSyncRunProfileResult'              = 'param ([object] $ConnectorId, [int] $NumberRequested)'
+        'Get-ADSyncEntraConnectorCredential'      = 'param ()'
         'Get-Service'                             = 'param ([string[]] $Name)'
         'Get-CimInstance'                         = 'param ([string] $ClassName)'
     }
@@ -44,7 +45,7 @@ BeforeAll {
         Mock -ModuleName $module -CommandName 'Get-WbdRegistryKey' -MockWith { $null }
         Mock -ModuleName $module -CommandName 'Get-Item' -MockWith {
             [PSCustomObject]@{
-                VersionInfo = [PSCustomObject]@{ FileName = 'C:\Program Files\Microsoft Azure AD Sync\Bin\miiserver.exe'; FileVersion = '2.5.79.0'; ProductVersion = '2.5.79.0' }
+                VersionInfo = [PSCustomObject]@{ FileName = 'C:\Program Files\Microsoft Azure AD Sync\Bin\miiserver.exe'; FileVersion = '2.6.92.0'; ProductVersion = '2.6.92.0' }
             }
         }
         Mock -ModuleName $module -CommandName 'Get-Service' -MockWith {
@@ -54,7 +55,7 @@ BeforeAll {
             [PSCustomObject]@{ Caption = 'Microsoft Windows Server 2022 Standard'; Version = '10.0.20348'; BuildNumber = '20348'; ProductType = 3; OSArchitecture = '64-bit' }
         }
         Mock -ModuleName $module -CommandName 'Get-ADSyncGlobalSettings' -MockWith {
-            [PSCustomObject]@{ Parameters = @([PSCustomObject]@{ Name = 'Microsoft.Synchronize.ServerConfigurationVersion'; Value = '2.5.79.0' }) }
+            [PSCustomObject]@{ Parameters = @([PSCustomObject]@{ Name = 'Microsoft.Synchronize.ServerConfigurationVersion'; Value = '2.6.92.0' }) }
         }
         Mock -ModuleName $module -CommandName 'Get-ADSyncScheduler' -MockWith {
             [PSCustomObject]@{ SyncCycleEnabled = $true; SchedulerSuspended = $false; StagingModeEnabled = $false }
@@ -66,6 +67,9 @@ BeforeAll {
             [PSCustomObject]@{ Enabled = $true }
         }
         Mock -ModuleName $module -CommandName 'Get-ADSyncRunProfileResult' -MockWith { @() }
+        Mock -ModuleName $module -CommandName 'Get-ADSyncEntraConnectorCredential' -MockWith {
+            [PSCustomObject]@{ ConnectorIdentityType = 'Application' }
+        }
     }
 
     $script:OriginalWindir = $env:WINDIR

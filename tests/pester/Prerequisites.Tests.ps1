@@ -34,6 +34,7 @@ BeforeAll {
         'Get-ADSyncConnector'                     = 'param ([string] $Name)'
         'Get-ADSyncAADPasswordResetConfiguration' = 'param ([object] $Connector)'
         'Get-ADSyncRunProfileResult'              = 'param ([object] $ConnectorId, [int] $NumberRequested)'
+        'Get-ADSyncEntraConnectorCredential'      = 'param ()'
         'Get-ADForest'                            = 'param ([object] $Identity, [string] $Server)'
         'Get-ADDomain'                            = 'param ([object] $Identity, [string] $Server)'
         'Get-ADDomainController'                  = 'param ([string] $Filter, [string] $Server, [object] $Identity)'
@@ -229,7 +230,7 @@ BeforeAll {
             [PSCustomObject]@{
                 Version    = 1
                 Parameters = @(
-                    [PSCustomObject]@{ Name = 'Microsoft.Synchronize.ServerConfigurationVersion'; Value = '2.5.79.0'; Scope = 'General' }
+                    [PSCustomObject]@{ Name = 'Microsoft.Synchronize.ServerConfigurationVersion'; Value = '2.6.92.0'; Scope = 'General' }
                     [PSCustomObject]@{ Name = 'Microsoft.Synchronize.SchedulerSuspended'; Value = 'False'; Scope = 'General' }
                 )
             }
@@ -340,6 +341,10 @@ BeforeAll {
             }
         }
 
+        Mock -ModuleName $module -CommandName 'Get-ADSyncEntraConnectorCredential' -MockWith {
+            [PSCustomObject]@{ ConnectorIdentityType = 'Application' }
+        }
+
         # The server: service, files, registry, CIM.
         Mock -ModuleName $module -CommandName 'Get-Service' -MockWith {
             [PSCustomObject]@{ Name = 'ADSync'; DisplayName = 'Microsoft Azure AD Sync'; Status = 'Running'; StartType = 'Automatic' }
@@ -351,7 +356,7 @@ BeforeAll {
                 throw [System.Management.Automation.ItemNotFoundException]::new(('Cannot find path ''{0}''' -f @($LiteralPath)[0]))
             }
             [PSCustomObject]@{
-                VersionInfo = [PSCustomObject]@{ FileName = $engine; FileVersion = '2.5.79.0'; ProductVersion = '2.5.79.0' }
+                VersionInfo = [PSCustomObject]@{ FileName = $engine; FileVersion = '2.6.92.0'; ProductVersion = '2.6.92.0' }
             }
         }
         Mock -ModuleName $module -CommandName 'Test-Path' -MockWith { $true } -ParameterFilter { $LiteralPath -like $script:MachineConfigPattern }
@@ -641,6 +646,21 @@ Describe 'Get-WritebackEnvironment' {
             $environment.Connect.Service | Should -BeNullOrEmpty
             $environment.Connect.PSObject.Properties.Name | Should -Contain 'RestrictRemoteSam'
             $environment.Connect.RestrictRemoteSam | Should -BeNullOrEmpty
+        }
+
+        It 'records the Entra connector identity, and null when the ADSync module has no Get-ADSyncEntraConnectorCredential' {
+            $environment = Get-WritebackEnvironment
+            $environment.Connect.EntraConnectorIdentity.ConnectorIdentityType | Should -Be 'Application'
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdCommandAvailable' -MockWith { $false } -ParameterFilter { $Name -eq 'Get-ADSyncEntraConnectorCredential' }
+            $older = Get-WritebackEnvironment
+            $older.Connect.PSObject.Properties.Name | Should -Contain 'EntraConnectorIdentity'
+            $older.Connect.EntraConnectorIdentity | Should -BeNullOrEmpty
+            @($older.Connect.Errors.PSObject.Properties).Count | Should -Be 0
+            $auth = @($older | Test-WritebackPrerequisite | Where-Object -FilterScript { $_.Id -eq 'PRE-CONNECT-AUTH' })
+            $auth.Count | Should -Be 1
+            $auth[0].Status | Should -Be 'Warning' -Because $auth[0].Message
+            $auth[0].Evidence.ConnectorIdentityType | Should -Be 'ServiceAccount'
+            $auth[0].Evidence.Basis | Should -Match '^Inference'
         }
 
         It 'makes the rules of an unavailable section Skipped, with no errors' {

@@ -22,6 +22,8 @@ function Get-WbdConnectSection {
       server keeps).
     - PasswordResetConfiguration: Get-ADSyncAADPasswordResetConfiguration for each Entra
       connector, with ConnectorName added.
+    - EntraConnectorIdentity: Get-ADSyncEntraConnectorCredential (its ConnectorIdentityType
+      says ServiceAccount or Application); $null when the ADSync module has no such command.
     - Service: Name, DisplayName, Status and StartType of the ADSync service; $null without it.
     - MachineConfig: the 64-bit .NET 4 machine.config and its defaultProxy element as XML text.
     - Tls: the values of the .NET v4.0.30319 keys (64- and 32-bit) and the SCHANNEL TLS 1.2
@@ -146,6 +148,13 @@ function Get-WbdConnectSection {
     }
     Add-WbdFact -Section $section -Name 'RunProfileResults' -List -ScriptBlock {
         Get-ADSyncRunProfileResult
+    }
+    Add-WbdFact -Section $section -Name 'EntraConnectorIdentity' -ScriptBlock {
+        if (-not (Test-WbdCommandAvailable -Name 'Get-ADSyncEntraConnectorCredential')) {
+            Write-Verbose -Message 'This ADSync module has no Get-ADSyncEntraConnectorCredential'
+            return $null
+        }
+        Get-ADSyncEntraConnectorCredential
     }
 
     Add-WbdFact -Section $section -Name 'MachineConfig' -ScriptBlock {
