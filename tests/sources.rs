@@ -1,0 +1,78 @@
+//! `docs/sources.md` is the one place a reader audits where each fact comes from: every
+//! rule the engine emits must be listed there, and every release row of the Connect table
+//! must carry a date that the file's stated reading day covers.
+
+use std::path::Path;
+
+use regex::Regex;
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn rule_ids() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let id = Regex::new(r#"\bid:\s*"([A-Z]{2,}-[A-Z0-9-]+)""#).expect("regex");
+    let mut found = Vec::new();
+    let mut dirs = vec![root.join("src")];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = read(&path);
+                for c in id.captures_iter(&text) {
+                    found.push((c[1].to_string(), path.display().to_string()));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[test]
+fn every_rule_id_is_listed_in_docs_sources_md() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = read(&root.join("docs").join("sources.md"));
+    let ids: Vec<(String, String)> = rule_ids()
+        .into_iter()
+        .filter(|(id, _)| id.starts_with("PRE-"))
+        .collect();
+    assert!(
+        ids.len() >= 30,
+        "found only {} rule ids: {ids:?}",
+        ids.len()
+    );
+    let missing: Vec<String> = ids
+        .iter()
+        .filter(|(id, _)| {
+            !sources
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .any(|word| word == id)
+        })
+        .map(|(id, file)| format!("{id} ({file})"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without an entry in docs/sources.md: {missing:?}"
+    );
+}
+
+#[test]
+fn the_release_table_date_is_the_one_docs_sources_md_names() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = read(&root.join("docs").join("sources.md"));
+    let code = read(&root.join("src").join("rules").join("connect_releases.rs"));
+    let as_of =
+        Regex::new(r"pub const AS_OF: Day = \((\d{4}), (\d{1,2}), (\d{1,2})\);").expect("regex");
+    let c = as_of.captures(&code).expect("AS_OF in connect_releases.rs");
+    let day = format!("{}-{:0>2}-{:0>2}", &c[1], &c[2], &c[3]);
+    assert!(
+        sources.contains(&format!("`AS_OF` {day}")),
+        "docs/sources.md does not name the release table's AS_OF {day}"
+    );
+}
