@@ -157,7 +157,7 @@ pub struct UserRegistrationDetails {
     pub is_admin: Option<bool>,
     /// `methodsRegistered`.
     pub methods_registered: Vec<String>,
-    /// `lastUpdatedDateTime`, as Graph wrote it (evidence only).
+    /// `lastUpdatedDateTime` (evidence only).
     pub last_updated: Option<String>,
 }
 
@@ -298,7 +298,13 @@ fn registration(n: &Node) -> Result<UserRegistrationDetails, WbdError> {
         is_sspr_capable: o.opt_bool("isSsprCapable")?,
         is_admin: o.opt_bool("isAdmin")?,
         methods_registered: o.text_list("methodsRegistered")?,
-        last_updated: o.opt_text("lastUpdatedDateTime")?,
+        // Evidence only, so any date encoding (or text) is accepted rather than refused.
+        last_updated: o.get("lastUpdatedDateTime").and_then(|d| {
+            Timestamp::decode(&d)
+                .map(|t| t.to_string())
+                .or_else(|_| d.text())
+                .ok()
+        }),
     })
 }
 
