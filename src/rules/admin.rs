@@ -351,6 +351,7 @@ fn direct_role(
         .map(role_label)
         .collect();
     let held_through;
+    let mut inference = None;
     let f = if let Some(a) = tenant_wide {
         held_through = Value::from("DirectAssignment");
         pass(
@@ -367,7 +368,7 @@ fn direct_role(
             "RoleNotTenantWide",
             "The admin account's role does not cover the whole directory",
             format!(
-                "{who} holds {} only at scope {}, not across the directory (/), so the Connect wizard cannot use it to configure writeback.",
+                "{who} holds {} only at scope {}, not across the directory (/). Configuring Connect needs the role for the whole tenant (an inference: the prerequisites name the role without a scope, and a scoped assignment grants it only inside that scope).",
                 role_name(a.role_definition_id.as_deref().unwrap_or_default(), roles),
                 a.directory_scope_id.as_deref().unwrap_or("(no scope)")
             ),
@@ -375,11 +376,12 @@ fn direct_role(
         )
     } else if !through_groups.is_empty() {
         held_through = Value::from("GroupMembership");
+        inference = Some("DirectoryRoles lists the role but the account's own assignments (principalId = the user) do not; the other way to hold a role is an assignment to a role-assignable group the user is in.");
         fail(
             "RoleThroughGroup",
             "The admin account holds its role only through a group",
             format!(
-                "{who} holds {} according to its DirectoryRoles, but none of the account's own role assignments grants it, so it comes through membership of a role-assignable group. Microsoft requires Global Administrator or {HYBRID_ADMIN_NAME} to be assigned directly to the user for installing and configuring Connect; a role granted through a group does not count. The account's own assignments: {}.",
+                "{who} holds {} according to its DirectoryRoles, but none of the account's own role assignments grants it, so it comes through membership of a role-assignable group (an inference: a group assignment is the other way to hold a role). Microsoft requires Global Administrator or {HYBRID_ADMIN_NAME} to be assigned directly to the user for installing and configuring Connect; a role granted through a group does not count. The account's own assignments: {}.",
                 join_list(&through_groups),
                 if direct.is_empty() { "none".to_string() } else { join_list(&direct) }
             ),
@@ -387,6 +389,7 @@ fn direct_role(
         )
     } else {
         held_through = Value::Null;
+        inference = Some("Eligible Privileged Identity Management assignments are separate eligibility schedules in Graph, so an eligible, not activated role is not among the role assignments.");
         fail(
             "NoSuitableRole",
             "The admin account cannot configure writeback",
@@ -397,9 +400,14 @@ fn direct_role(
             ASSIGN_DIRECTLY,
         )
     };
-    f.with("DirectnessChecked", true)
+    let f = f
+        .with("DirectnessChecked", true)
         .with("DirectAssignments", strings(&direct))
-        .with("HeldThrough", held_through)
+        .with("HeldThrough", held_through);
+    match inference {
+        Some(why) => f.with("Inference", why),
+        None => f,
+    }
 }
 
 /// An older snapshot (or a refused read) without the account's own role assignments: the
@@ -628,6 +636,7 @@ mod tests {
         assert!(role.message.contains("assigned directly"), "{role:#?}");
         assert!(role.message.contains("role-assignable group"), "{role:#?}");
         assert_eq!(role.evidence["HeldThrough"], "GroupMembership");
+        assert!(role.evidence.contains_key("Inference"), "{role:#?}");
         assert!(role.remediation.contains("not to a group"), "{role:#?}");
     }
 
