@@ -165,6 +165,7 @@ const ALL_IDS: &[&str] = &[
     "PRE-SSPR-ADMINS",
     "PRE-TENANT-DIRSYNC",
     "PRE-TESTUSER-SYNCED",
+    "PRE-TESTUSER-SSPR",
     "PRE-ADMIN-CLOUDONLY",
     "PRE-ADMIN-FEDERATED",
     "PRE-ADMIN-ROLE",
@@ -198,7 +199,7 @@ fn healthy_environment_passes_every_rule() {
         ("PRE-LICENSE-TENANT", None, "Pass", "PremiumLicensed"),
         ("PRE-LICENSE-USER", None, "Pass", "UserLicensed"),
         ("PRE-LICENSE-ADMIN", None, "Pass", "UserLicensed"),
-        ("PRE-SSPR-TENANT", None, "Skipped", "NoDocumentedSource"),
+        ("PRE-SSPR-TENANT", None, "Pass", "EnabledForTestUser"),
         (
             "PRE-WRITEBACK-TENANT",
             None,
@@ -208,6 +209,7 @@ fn healthy_environment_passes_every_rule() {
         ("PRE-SSPR-ADMINS", None, "Pass", "AdminSsprEnabled"),
         ("PRE-TENANT-DIRSYNC", None, "Pass", "SyncEnabled"),
         ("PRE-TESTUSER-SYNCED", None, "Pass", "Synced"),
+        ("PRE-TESTUSER-SSPR", None, "Pass", "Registered"),
         ("PRE-ADMIN-CLOUDONLY", None, "Pass", "CloudOnly"),
         ("PRE-ADMIN-FEDERATED", None, "Pass", "ManagedDomain"),
         ("PRE-ADMIN-ROLE", None, "Pass", "SuitableRole"),
@@ -258,7 +260,7 @@ fn healthy_environment_passes_every_rule() {
     }
     assert_eq!(report["Summary"]["Fail"], 0);
     assert_eq!(report["Summary"]["Warning"], 0);
-    assert_eq!(report["Summary"]["Skipped"], 3);
+    assert_eq!(report["Summary"]["Skipped"], 2);
     assert_eq!(report["Command"], "prerequisites");
     let r = result(&report, "PRE-PREFERRED-DC", None);
     assert_eq!(r["Evidence"]["WritebackTarget"], "DC01.contoso.com");
@@ -443,6 +445,39 @@ fn tenant_rules_fail() {
             "Skipped",
             "NotCollected",
         ),
+        (
+            "PRE-SSPR-TENANT",
+            None,
+            vec![set(
+                "/Tenant/TestUser/UserRegistrationDetails/isSsprEnabled",
+                json!(false),
+            )],
+            "Fail",
+            "NotEnabledForTestUser",
+        ),
+        (
+            "PRE-TESTUSER-SSPR",
+            None,
+            vec![set(
+                "/Tenant/TestUser/UserRegistrationDetails/isSsprRegistered",
+                json!(false),
+            )],
+            "Fail",
+            "NotRegistered",
+        ),
+        (
+            "PRE-TESTUSER-SSPR",
+            None,
+            vec![
+                del("/Tenant/TestUser/UserRegistrationDetails"),
+                set(
+                    "/Tenant/Errors",
+                    json!({"TestUser.UserRegistrationDetails": "Forbidden"}),
+                ),
+            ],
+            "Skipped",
+            "NotCollected",
+        ),
     ]);
     let report = report_for(&healthy());
     let r = result(&report, "PRE-WRITEBACK-TENANT", None);
@@ -453,9 +488,13 @@ fn tenant_rules_fail() {
             .contains("On-premises integration"),
         "{r:#}"
     );
+    let report = report_for(&variant(&[set(
+        "/Tenant/TestUser/UserRegistrationDetails/isSsprEnabled",
+        json!(false),
+    )]));
     let r = result(&report, "PRE-SSPR-TENANT", None);
     assert!(
-        r["Message"]
+        r["Remediation"]
             .as_str()
             .unwrap_or_default()
             .contains("Password reset > Properties"),
@@ -470,8 +509,21 @@ fn admin_rules_fail() {
             "PRE-ADMIN-CLOUDONLY",
             None,
             vec![set("/Tenant/AdminUser/onPremisesSyncEnabled", json!(true))],
+            "Warning",
+            "SyncedManagedAdmin",
+        ),
+        (
+            "PRE-ADMIN-CLOUDONLY",
+            None,
+            vec![
+                set("/Tenant/AdminUser/onPremisesSyncEnabled", json!(true)),
+                set(
+                    "/Tenant/AdminUser/userPrincipalName",
+                    json!("admin@partners.contoso.com"),
+                ),
+            ],
             "Fail",
-            "SyncedAdmin",
+            "SyncedFederatedAdmin",
         ),
         (
             "PRE-ADMIN-FEDERATED",
@@ -496,12 +548,32 @@ fn admin_rules_fail() {
         (
             "PRE-ADMIN-ROLE",
             None,
-            vec![set(
-                "/Tenant/AdminUser/DirectoryRoles",
-                json!([{"displayName": "User Administrator", "roleTemplateId": "fe930be7-5e62-47db-91af-98c3a49a38b1"}]),
-            )],
+            vec![
+                set(
+                    "/Tenant/AdminUser/DirectoryRoles",
+                    json!([{"displayName": "User Administrator", "roleTemplateId": "fe930be7-5e62-47db-91af-98c3a49a38b1"}]),
+                ),
+                set(
+                    "/Tenant/AdminUser/RoleAssignments/0/roleDefinitionId",
+                    json!("fe930be7-5e62-47db-91af-98c3a49a38b1"),
+                ),
+            ],
             "Fail",
             "NoSuitableRole",
+        ),
+        (
+            "PRE-ADMIN-ROLE",
+            None,
+            vec![set("/Tenant/AdminUser/RoleAssignments", json!([]))],
+            "Fail",
+            "RoleThroughGroup",
+        ),
+        (
+            "PRE-ADMIN-ROLE",
+            None,
+            vec![del("/Tenant/AdminUser/RoleAssignments")],
+            "Warning",
+            "DirectnessUnknown",
         ),
     ]);
 }
@@ -1264,7 +1336,9 @@ fn unavailable_sections_skip_their_rules() {
         "PRE-LICENSE-ADMIN",
         "PRE-SSPR-ADMINS",
         "PRE-TENANT-DIRSYNC",
+        "PRE-SSPR-TENANT",
         "PRE-TESTUSER-SYNCED",
+        "PRE-TESTUSER-SSPR",
         "PRE-ADMIN-CLOUDONLY",
         "PRE-ADMIN-FEDERATED",
         "PRE-ADMIN-ROLE",

@@ -21,6 +21,7 @@ pub mod sam;
 pub mod sddl;
 pub mod service;
 pub mod tenant;
+pub mod test_user;
 pub mod tls;
 pub mod windows;
 
@@ -43,6 +44,9 @@ pub mod docs {
     /// Troubleshoot SSPR writeback.
     pub const TROUBLESHOOT: &str =
         "https://learn.microsoft.com/entra/identity/authentication/troubleshoot-sspr-writeback";
+    /// Troubleshoot self-service password reset (SSPR_00xx codes).
+    pub const TROUBLESHOOT_SSPR: &str =
+        "https://learn.microsoft.com/entra/identity/authentication/troubleshoot-sspr";
     /// Password policies and account restrictions (admin SSPR policy).
     pub const POLICY: &str =
         "https://learn.microsoft.com/entra/identity/authentication/concept-sspr-policy";
@@ -179,7 +183,8 @@ pub const RULES: &[&Rule] = &[
     &tenant::WRITEBACK,
     &tenant::ADMIN_SSPR,
     &tenant::DIRSYNC,
-    &tenant::TEST_USER_SYNCED,
+    &test_user::SYNCED,
+    &test_user::SSPR,
     &admin::CLOUD_ONLY,
     &admin::FEDERATED,
     &admin::ROLE,
@@ -211,6 +216,7 @@ pub type Area = (&'static str, fn(&Ctx) -> Vec<CheckResult>);
 pub const AREAS: &[Area] = &[
     ("licensing", license::evaluate),
     ("tenant settings", tenant::evaluate),
+    ("the test user", test_user::evaluate),
     ("the admin account", admin::evaluate),
     ("the Connect version", connect_version::evaluate),
     (

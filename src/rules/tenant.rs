@@ -1,7 +1,9 @@
-//! Tenant-side settings: SSPR and the writeback toggle (no documented Graph source, so
-//! Skipped with the portal page to check), SSPR for administrators, directory sync, and
-//! whether the test user is a synced user at all.
+//! Tenant-side settings: whether the SSPR policy lets the test user reset (Graph
+//! `userRegistrationDetails`; the policy itself has no documented Graph source), the
+//! writeback toggle (no documented Graph source, so Skipped with the portal page to check),
+//! SSPR for administrators, and directory sync.
 
+use super::test_user::{registration_evidence, registration_unreadable};
 use super::{docs, fail, pass, skipped, warn, Ctx, Rule};
 use crate::api::CheckResult;
 
@@ -37,14 +39,6 @@ pub const DIRSYNC: Rule = Rule {
     docs: docs::PREREQUISITES,
 };
 
-/// PRE-TESTUSER-SYNCED.
-pub const TEST_USER_SYNCED: Rule = Rule {
-    id: "PRE-TESTUSER-SYNCED",
-    check: "Tenant",
-    summary: "test user synchronized from on-premises AD",
-    docs: docs::TROUBLESHOOT,
-};
-
 /// Hours without a sync after which the tenant's last sync counts as stale.
 pub const STALE_SYNC_HOURS: i64 = 24;
 
@@ -52,16 +46,10 @@ pub const STALE_SYNC_HOURS: i64 = 24;
 pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
     let target = ctx.tenant();
     vec![
-        portal_only(
-            &SSPR,
-            &target,
-            "Microsoft Graph has no documented API for the self-service password reset user policy, so the snapshot cannot show whether SSPR is on.",
-            "In the Microsoft Entra admin center open Protection > Password reset > Properties: \"Self service password reset enabled\" must be All, or Selected with the test user in the selected group.",
-        ),
+        sspr_policy(ctx, &target),
         writeback_toggle(ctx, &target),
         admin_sspr(ctx, &target),
         dirsync(ctx, &target),
-        test_user_synced(ctx, &target),
     ]
 }
 
@@ -75,6 +63,61 @@ fn portal_only(rule: &Rule, target: &str, why: &str, portal: &str) -> CheckResul
         )
         .with("PortalCheck", portal),
     )
+}
+
+const SSPR_PORTAL: &str = "In the Microsoft Entra admin center open Protection > Password reset > Properties: \"Self service password reset enabled\" must be All, or Selected with the test user in the selected group.";
+
+/// Whether the SSPR policy lets the test user reset: `isSsprEnabled` of the user's
+/// `userRegistrationDetails` ("allowed to perform self-service password reset by policy",
+/// Graph userRegistrationDetails resource, read 2026-12-02). The policy itself (scope None,
+/// Selected or All) has no documented Graph API (writeback-facts.md §5). The SSPR_00xx codes
+/// are those of "Troubleshoot SSPR" (troubleshoot-sspr, ms.date 2025-06-06, as listed in
+/// writeback-facts.md §4.4, read 2026-12-02).
+fn sspr_policy(ctx: &Ctx, target: &str) -> CheckResult {
+    let (t, notes) = match ctx.snapshot.tenant.get() {
+        Ok(v) => v,
+        Err(reason) => return SSPR.unavailable(target, "Tenant", reason),
+    };
+    let Some(user) = &t.test_user else {
+        return portal_only(
+            &SSPR,
+            target,
+            "Microsoft Graph has no documented API for the self-service password reset policy itself; what it shows is, per user, whether the policy lets that user reset. Name a test user (-TestUser <UPN>, Graph scope AuditLog.Read.All) to have that checked.",
+            SSPR_PORTAL,
+        );
+    };
+    let who = user.label();
+    let Some(r) = &user.registration else {
+        let f =
+            registration_unreadable(&SSPR, target, notes, &who).with("PortalCheck", SSPR_PORTAL);
+        return SSPR.emit(target, f);
+    };
+    let f = match (r.is_sspr_enabled, r.is_admin) {
+        (None, _) => {
+            return SSPR.not_collected(
+                target,
+                &format!("the userRegistrationDetails of {who} have no isSsprEnabled"),
+            )
+        }
+        (Some(_), Some(true)) => skipped(
+            "TestUserIsAdmin",
+            "Self-service password reset for users: not checked",
+            format!("Not checked: the test user {who} holds an admin role, and administrators follow the administrator SSPR policy, not the user policy, so its isSsprEnabled says nothing about ordinary users. Test with a user who holds no admin role. {SSPR_PORTAL}"),
+        )
+        .with("PortalCheck", SSPR_PORTAL),
+        (Some(true), _) => pass(
+            "EnabledForTestUser",
+            "Self-service password reset is enabled for the test user",
+            format!("The tenant's SSPR policy allows {who} to reset their password (userRegistrationDetails.isSsprEnabled is true)."),
+        ),
+        (Some(false), _) => fail(
+            "NotEnabledForTestUser",
+            "Self-service password reset is not enabled for the test user",
+            format!("The tenant's SSPR policy does not allow {who} to reset their password (userRegistrationDetails.isSsprEnabled is false): SSPR is off, or limited to a group the user is not in (SSPR_0009, SSPR_0011, SSPR_0013)."),
+            SSPR_PORTAL,
+        ),
+    };
+    SSPR.emit(target, registration_evidence(f, &who, r))
 }
 
 fn capitalise(s: &str) -> String {
@@ -181,44 +224,99 @@ fn dirsync(ctx: &Ctx, target: &str) -> CheckResult {
     )
 }
 
-fn test_user_synced(ctx: &Ctx, fallback: &str) -> CheckResult {
-    let (t, _) = match ctx.snapshot.tenant.get() {
-        Ok(v) => v,
-        Err(reason) => return TEST_USER_SYNCED.unavailable(fallback, "Tenant", reason),
-    };
-    let Some(user) = &t.test_user else {
-        return TEST_USER_SYNCED.not_collected(
-            fallback,
-            "no test user was given (run with -TestUser <UPN>)",
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Status;
+    use crate::snapshot;
+    use serde_json::{json, Value};
+
+    /// PRE-SSPR-TENANT on a tenant collected 2026-11-25 whose test user carries `registration`
+    /// (no date is read; the snapshot is dated so nothing depends on the calendar).
+    fn sspr_result(registration: Option<Value>, errors: Value) -> CheckResult {
+        let mut user = json!({
+            "id": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
+            "userPrincipalName": "alex.wilber@contoso.com",
+            "onPremisesSyncEnabled": true,
+        });
+        if let Some(r) = registration {
+            user["UserRegistrationDetails"] = r;
+        }
+        let doc = json!({
+            "SchemaVersion": 1,
+            "CollectedAt": "2026-11-25T09:30:00Z",
+            "Tenant": {
+                "Status": "Collected",
+                "Errors": errors,
+                "Organization": [{"displayName": "Contoso Ltd", "onPremisesSyncEnabled": true}],
+                "TestUser": user,
+            },
+        });
+        let snap = snapshot::decode(&doc).expect("snapshot");
+        evaluate(&Ctx::new(&snap))
+            .into_iter()
+            .find(|r| r.id == SSPR.id)
+            .expect("PRE-SSPR-TENANT")
+    }
+
+    fn registration(enabled: bool, admin: bool) -> Value {
+        json!({"id": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d", "isAdmin": admin, "isSsprEnabled": enabled,
+               "isSsprRegistered": true, "isSsprCapable": enabled, "methodsRegistered": ["mobilePhone"]})
+    }
+
+    #[test]
+    fn sspr_enabled_for_the_test_user_passes() {
+        let r = sspr_result(Some(registration(true, false)), json!({}));
+        assert_eq!(r.status, Status::Pass, "{r:#?}");
+        assert_eq!(r.evidence["Outcome"], "EnabledForTestUser");
+        assert_eq!(r.target, "Contoso Ltd");
+        assert_eq!(r.evidence["User"], "alex.wilber@contoso.com");
+    }
+
+    #[test]
+    fn sspr_not_enabled_for_the_test_user_fails() {
+        // Before userRegistrationDetails this was always Skipped (no documented source).
+        let r = sspr_result(Some(registration(false, false)), json!({}));
+        assert_eq!(r.status, Status::Fail, "{r:#?}");
+        assert_eq!(r.evidence["Outcome"], "NotEnabledForTestUser");
+        assert!(r.message.contains("isSsprEnabled is false"), "{r:#?}");
+        assert!(
+            r.remediation.contains("Password reset > Properties"),
+            "{r:#?}"
         );
-    };
-    let who = user.label();
-    let Some(state) = user.on_premises_sync_enabled else {
-        return TEST_USER_SYNCED.not_collected(
-            &who,
-            &format!(
-                "the snapshot does not say whether {who} is synced (select onPremisesSyncEnabled)"
-            ),
+    }
+
+    #[test]
+    fn an_admin_test_user_says_nothing_about_the_user_policy() {
+        let r = sspr_result(Some(registration(true, true)), json!({}));
+        assert_eq!(r.status, Status::Skipped, "{r:#?}");
+        assert_eq!(r.evidence["Outcome"], "TestUserIsAdmin");
+    }
+
+    #[test]
+    fn a_refused_read_is_skipped_naming_the_permission_never_failed() {
+        let r = sspr_result(
+            None,
+            json!({"TestUser.UserRegistrationDetails": "Invoke-MgGraphRequest: Response status code does not indicate success: Forbidden (Forbidden)."}),
         );
-    };
-    let f = match state {
-        Some(true) => pass(
-            "Synced",
-            "The test user is synchronized from on-premises AD",
-            format!("{who} is a synced user, so a password reset or change is written back to AD."),
-        ),
-        Some(false) => fail(
-            "NoLongerSynced",
-            "The test user is no longer synchronized",
-            format!("{who} was synchronized once but is not any more (onPremisesSyncEnabled is false): its password lives only in the cloud and nothing is written back."),
-            "Test with a user who is in sync scope; if this user should be synced, check its OU and the connector's sync scope, then run a sync cycle.",
-        ),
-        None => fail(
-            "CloudOnly",
-            "The test user is a cloud-only account",
-            format!("{who} was never synchronized from on-premises AD, so its password is not written back; a test with it proves nothing about writeback."),
-            "Test with a user that Entra Connect synchronizes from on-premises AD.",
-        ),
-    };
-    TEST_USER_SYNCED.emit(&who, f.with("User", who.clone()))
+        assert_eq!(r.status, Status::Skipped, "{r:#?}");
+        assert_eq!(r.evidence["Outcome"], "NotCollected");
+        assert_eq!(r.evidence["RequiredScope"], "AuditLog.Read.All");
+        assert!(r.message.contains("Forbidden"), "{r:#?}");
+        assert!(r.evidence.contains_key("PortalCheck"), "{r:#?}");
+    }
+
+    #[test]
+    fn without_a_test_user_it_points_at_the_portal_and_at_test_user() {
+        let doc = json!({"SchemaVersion": 1, "CollectedAt": "2026-11-25T09:30:00Z", "Tenant": {"Status": "Collected"}});
+        let snap = snapshot::decode(&doc).expect("snapshot");
+        let r = evaluate(&Ctx::new(&snap))
+            .into_iter()
+            .find(|r| r.id == SSPR.id)
+            .expect("PRE-SSPR-TENANT");
+        assert_eq!(r.status, Status::Skipped, "{r:#?}");
+        assert_eq!(r.evidence["Outcome"], "NoDocumentedSource");
+        assert!(r.message.contains("-TestUser"), "{r:#?}");
+        assert!(r.message.contains("Password reset > Properties"), "{r:#?}");
+    }
 }

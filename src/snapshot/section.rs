@@ -17,6 +17,14 @@ pub struct Notes {
 }
 
 impl Notes {
+    /// The collector's recorded reason for `field` (matched ignoring case), if any.
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(field))
+            .map(|(_, reason)| reason.as_str())
+    }
+
     /// Why `field` is missing: the collector's recorded reason, or "not in the snapshot".
     pub fn why_missing(&self, field: &str) -> String {
         let full = format!("{}.{}", self.path, field);

@@ -101,8 +101,15 @@ pub struct GraphUser {
     /// `onPremisesSyncEnabled`: `None` when the property was not read, `Some(None)` when
     /// Graph returned null (never synced), `Some(Some(b))` otherwise.
     pub on_premises_sync_enabled: Option<Option<bool>>,
-    /// `DirectoryRoles`: directory roles or role assignments of the user.
+    /// `DirectoryRoles`: the directory roles the user holds by any path
+    /// (`transitiveMemberOf/microsoft.graph.directoryRole`), or role assignments.
     pub directory_roles: Option<Vec<DirectoryRole>>,
+    /// `RoleAssignments`: the user's own role assignments,
+    /// `GET /roleManagement/directory/roleAssignments?$filter=principalId eq '{id}'`.
+    pub role_assignments: Option<Vec<RoleAssignment>>,
+    /// `UserRegistrationDetails`:
+    /// `GET /reports/authenticationMethods/userRegistrationDetails/{id}`.
+    pub registration: Option<UserRegistrationDetails>,
     /// `LicenseDetails`: `GET /users/{id}/licenseDetails`.
     pub license_details: Option<Vec<LicenseDetail>>,
     /// `assignedPlans` of the user object.
@@ -126,6 +133,34 @@ pub struct DirectoryRole {
     pub display_name: Option<String>,
     /// `roleTemplateId`, or `roleDefinitionId` of an assignment (lower case).
     pub template_id: Option<String>,
+}
+
+/// One `unifiedRoleAssignment` (active assignments only; eligible ones are PIM schedules).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoleAssignment {
+    /// `roleDefinitionId` (lower case): the role template id for built-in roles.
+    pub role_definition_id: Option<String>,
+    /// `directoryScopeId`: `/` for the whole tenant, else an administrative unit or object.
+    pub directory_scope_id: Option<String>,
+    /// `principalId` (lower case): the user, or the group the role is assigned to.
+    pub principal_id: Option<String>,
+}
+
+/// The parts of `userRegistrationDetails` the rules read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserRegistrationDetails {
+    /// `isSsprEnabled`: the SSPR policy allows the user to reset.
+    pub is_sspr_enabled: Option<bool>,
+    /// `isSsprRegistered`: the user registered the methods SSPR requires.
+    pub is_sspr_registered: Option<bool>,
+    /// `isSsprCapable`: registered and allowed by policy.
+    pub is_sspr_capable: Option<bool>,
+    /// `isAdmin`: the user holds an admin role.
+    pub is_admin: Option<bool>,
+    /// `methodsRegistered`.
+    pub methods_registered: Vec<String>,
+    /// `lastUpdatedDateTime` (evidence only).
+    pub last_updated: Option<String>,
 }
 
 /// One `licenseDetails` entry.
@@ -248,6 +283,38 @@ fn directory_role(n: &Node) -> Result<DirectoryRole, WbdError> {
     })
 }
 
+fn role_assignment(n: &Node) -> Result<RoleAssignment, WbdError> {
+    n.object()?;
+    Ok(RoleAssignment {
+        role_definition_id: n.opt("roleDefinitionId", guid)?,
+        directory_scope_id: n.opt_text("directoryScopeId")?,
+        principal_id: n.opt("principalId", guid)?,
+    })
+}
+
+/// The object itself, or the one object inside `{"value": {...}}` (the shape of the
+/// example response on Graph's "Get userRegistrationDetails" page).
+fn registration(n: &Node) -> Result<UserRegistrationDetails, WbdError> {
+    let Some(o) = n.items().into_iter().next() else {
+        return Ok(UserRegistrationDetails::default());
+    };
+    o.object()?;
+    Ok(UserRegistrationDetails {
+        is_sspr_enabled: o.opt_bool("isSsprEnabled")?,
+        is_sspr_registered: o.opt_bool("isSsprRegistered")?,
+        is_sspr_capable: o.opt_bool("isSsprCapable")?,
+        is_admin: o.opt_bool("isAdmin")?,
+        methods_registered: o.text_list("methodsRegistered")?,
+        // Evidence only, so any date encoding (or text) is accepted rather than refused.
+        last_updated: o.get("lastUpdatedDateTime").and_then(|d| {
+            Timestamp::decode(&d)
+                .map(|t| t.to_string())
+                .or_else(|_| d.text())
+                .ok()
+        }),
+    })
+}
+
 fn license_detail(n: &Node) -> Result<LicenseDetail, WbdError> {
     n.object()?;
     Ok(LicenseDetail {
@@ -276,6 +343,8 @@ fn graph_user(n: &Node) -> Result<GraphUser, WbdError> {
         user_principal_name: n.opt_text("userPrincipalName")?,
         on_premises_sync_enabled: sync,
         directory_roles: n.opt_list("DirectoryRoles", directory_role)?,
+        role_assignments: n.opt_list("RoleAssignments", role_assignment)?,
+        registration: n.opt("UserRegistrationDetails", registration)?,
         license_details: n.opt_list("LicenseDetails", license_detail)?,
         assigned_plans: n.opt_list("assignedPlans", assigned_plan)?,
     })
@@ -292,4 +361,54 @@ pub fn decode(n: &Node) -> Result<Tenant, WbdError> {
         admin_user: n.opt("AdminUser", graph_user)?,
         test_user: n.opt("TestUser", graph_user)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::snapshot;
+    use serde_json::json;
+
+    fn tenant_with(user: serde_json::Value) -> super::Tenant {
+        let doc = json!({"SchemaVersion": 1, "Tenant": {"TestUser": user}});
+        let snap = snapshot::decode(&doc).expect("decodes");
+        snap.tenant.data().cloned().expect("collected")
+    }
+
+    #[test]
+    fn role_assignments_and_registration_details_pass_through_graph_shapes() {
+        let t = tenant_with(json!({
+            "id": "u1",
+            "RoleAssignments": {"@odata.context": "x", "value": [
+                {"id": "a", "principalId": "ABC", "roleDefinitionId": "8AC3FC64-6ECA-42EA-9E69-59F4C7B60EB2", "directoryScopeId": "/"}
+            ]},
+            "UserRegistrationDetails": {"value": {"isSsprEnabled": true, "isSsprRegistered": "False", "isAdmin": false, "methodsRegistered": "email"}},
+        }));
+        let user = t.test_user.expect("test user");
+        let a = &user.role_assignments.expect("assignments")[0];
+        assert_eq!(
+            a.role_definition_id.as_deref(),
+            Some("8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2")
+        );
+        assert_eq!(a.principal_id.as_deref(), Some("abc"));
+        assert_eq!(a.directory_scope_id.as_deref(), Some("/"));
+        let r = user.registration.expect("registration");
+        assert_eq!(r.is_sspr_enabled, Some(true));
+        assert_eq!(r.is_sspr_registered, Some(false));
+        assert_eq!(r.is_sspr_capable, None);
+        assert_eq!(r.methods_registered, vec!["email".to_string()]);
+    }
+
+    #[test]
+    fn a_wrong_registration_value_names_its_path() {
+        let doc = json!({"SchemaVersion": 1, "Tenant": {"TestUser": {
+            "UserRegistrationDetails": {"isSsprEnabled": "perhaps"}}}});
+        let e = snapshot::decode(&doc).expect_err("rejected");
+        assert!(
+            e.message.starts_with(
+                "Tenant.TestUser.UserRegistrationDetails.isSsprEnabled: expected true or false"
+            ),
+            "{}",
+            e.message
+        );
+    }
 }

@@ -68,8 +68,9 @@ BeforeAll {
     # Every prerequisite rule (ALL_IDS of tests/prerequisites.rs), in report order.
     $script:PrerequisiteIds = @(
         'PRE-LICENSE-TENANT', 'PRE-LICENSE-USER', 'PRE-LICENSE-ADMIN', 'PRE-SSPR-TENANT', 'PRE-WRITEBACK-TENANT',
-        'PRE-SSPR-ADMINS', 'PRE-TENANT-DIRSYNC', 'PRE-TESTUSER-SYNCED', 'PRE-ADMIN-CLOUDONLY', 'PRE-ADMIN-FEDERATED',
-        'PRE-ADMIN-ROLE', 'PRE-CONNECT-VERSION', 'PRE-CONNECT-CONFIGVERSION', 'PRE-ADSYNC-RUNNING', 'PRE-SCHEDULER',
+        'PRE-SSPR-ADMINS', 'PRE-TENANT-DIRSYNC', 'PRE-TESTUSER-SYNCED', 'PRE-TESTUSER-SSPR', 'PRE-ADMIN-CLOUDONLY', 'PRE-ADMIN-FEDERATED',
+        'PRE-ADMIN-ROLE', 'PRE-CONNECT-VERSION', 'PRE-CONNECT-CONFIGVERSION', 'PRE-CONNECT-DEADLINE', 'PRE-CONNECT-AUTH',
+        'PRE-ADSYNC-RUNNING', 'PRE-SCHEDULER',
         'PRE-STAGING-MODE', 'PRE-WRITEBACK-ENABLED', 'PRE-CONNECTOR-RUNS', 'PRE-TLS12', 'PRE-DOTNET', 'PRE-OS',
         'PRE-RESTRICTREMOTESAM', 'PRE-PDC', 'PRE-PDC-REACHABLE', 'PRE-PREFERRED-DC', 'PRE-DC-OS', 'PRE-FOREST-LEVEL',
         'PRE-PWD-MINAGE', 'PRE-PWD-HISTORY', 'PRE-OU-CHARS'
@@ -392,16 +393,19 @@ Describe 'Test-WritebackPrerequisite -Path on the snapshot fixtures' {
             'PRE-LICENSE-TENANT|Contoso Ltd|Pass|PremiumLicensed'
             'PRE-LICENSE-USER|alex.wilber@contoso.com|Pass|UserLicensed'
             'PRE-LICENSE-ADMIN|syncadmin@contoso.onmicrosoft.com|Pass|UserLicensed'
-            'PRE-SSPR-TENANT|Contoso Ltd|Skipped|NoDocumentedSource'
+            'PRE-SSPR-TENANT|Contoso Ltd|Pass|EnabledForTestUser'
             'PRE-WRITEBACK-TENANT|Contoso Ltd|Skipped|NoDocumentedSource'
             'PRE-SSPR-ADMINS|Contoso Ltd|Pass|AdminSsprEnabled'
             'PRE-TENANT-DIRSYNC|Contoso Ltd|Pass|SyncEnabled'
             'PRE-TESTUSER-SYNCED|alex.wilber@contoso.com|Pass|Synced'
+            'PRE-TESTUSER-SSPR|alex.wilber@contoso.com|Pass|Registered'
             'PRE-ADMIN-CLOUDONLY|syncadmin@contoso.onmicrosoft.com|Pass|CloudOnly'
             'PRE-ADMIN-FEDERATED|syncadmin@contoso.onmicrosoft.com|Pass|ManagedDomain'
             'PRE-ADMIN-ROLE|syncadmin@contoso.onmicrosoft.com|Pass|SuitableRole'
-            'PRE-CONNECT-VERSION|SYNC01|Pass|Supported'
+            'PRE-CONNECT-VERSION|SYNC01|Pass|Latest'
             'PRE-CONNECT-CONFIGVERSION|SYNC01|Pass|VersionsMatch'
+            'PRE-CONNECT-DEADLINE|SYNC01|Pass|MeetsDeadlines'
+            'PRE-CONNECT-AUTH|SYNC01|Pass|Application'
             'PRE-ADSYNC-RUNNING|SYNC01|Pass|Running'
             'PRE-SCHEDULER|SYNC01|Pass|SchedulerActive'
             'PRE-STAGING-MODE|SYNC01|Pass|Active'
@@ -432,7 +436,7 @@ Describe 'Test-WritebackPrerequisite -Path on the snapshot fixtures' {
         $got = @($results | ForEach-Object -Process { '{0}|{1}|{2}|{3}' -f $_.Id, $_.Target, $_.Status, $_.Evidence.Outcome })
         $got | Should -Be $script:HealthyExpected
         @($results | ForEach-Object -Process { $_.Id } | Select-Object -Unique) | Should -Be $script:PrerequisiteIds
-        @($results | Where-Object -FilterScript { $_.Status -eq 'Skipped' }).Count | Should -Be 3
+        @($results | Where-Object -FilterScript { $_.Status -eq 'Skipped' }).Count | Should -Be 2
         $preferred = Get-TestResult -Results $results -Id 'PRE-PREFERRED-DC'
         $preferred.Evidence.WritebackTarget | Should -Be 'DC01.contoso.com'
         $preferred.Evidence.FirstPreferredIsPdc | Should -BeTrue
@@ -533,9 +537,9 @@ $prompts = @($Error | Where-Object -FilterScript { $_.Exception -is [System.Mana
     It 'skips every rule of Test-WritebackPrerequisite -Environment with the section''s reason' {
         $results = @(Test-WritebackPrerequisite -Environment $script:Environment -ErrorAction Stop)
         @($results | ForEach-Object -Process { $_.Id } | Select-Object -Unique) | Should -Be $script:PrerequisiteIds
-        # tests/prerequisites.rs, unavailable_sections_skip_their_rules; the two tenant toggles
-        # have no documented source at all, so they are Skipped for that reason instead.
-        $noSource = @('PRE-SSPR-TENANT', 'PRE-WRITEBACK-TENANT')
+        # tests/prerequisites.rs, unavailable_sections_skip_their_rules; the writeback toggle
+        # has no documented source at all, so it is Skipped for that reason instead.
+        $noSource = @('PRE-WRITEBACK-TENANT')
         foreach ($result in $results) {
             $id = $result.Id
             if ($noSource -contains $id) {

@@ -21,6 +21,22 @@ BeforeAll {
     $script:CollectorFixture = [System.IO.Path]::Combine($PSScriptRoot, 'fixtures', 'collector-healthy.json')
     $script:SchemaPath = [System.IO.Path]::Combine($repoRoot, 'schema', 'writeback-environment.schema.json')
 
+    # The Graph requests for the users' own role assignments (principalId filter, URL-encoded
+    # with the quotes as %27) and the test user's SSPR registration details.
+    $script:AdminRoleAssignmentsUri = 'v1.0/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20%277d1e5b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b%27'
+    $script:TestUserRoleAssignmentsUri = 'v1.0/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20%279a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d%27'
+    $script:TestUserRegistrationUri = 'v1.0/reports/authenticationMethods/userRegistrationDetails/9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d'
+
+    # The text of a -Uri as the collector wrote it: the real cmdlet's -Uri is a System.Uri,
+    # whose ToString() would decode %27 and %20.
+    function ConvertTo-TestUriText {
+        param ([object] $Uri)
+        if ($Uri -is [uri]) {
+            return $Uri.OriginalString
+        }
+        [string]$Uri
+    }
+
     # Secrets the mocked sources return; none may reach a snapshot.
     $script:ConnectorPassword = 'Pa55w.rd-Secret!'
     $script:EntraPassword = 'Entra-Connector-Secret-42'
@@ -110,7 +126,7 @@ BeforeAll {
                 AuthType     = 'Delegated'
                 Environment  = 'Global'
                 AppName      = 'Microsoft Graph Command Line Tools'
-                Scopes       = @('Organization.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'OnPremDirectorySynchronization.Read.All')
+                Scopes       = @('Organization.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'OnPremDirectorySynchronization.Read.All', 'RoleManagement.Read.Directory', 'AuditLog.Read.All')
                 ClientSecret = $script:ClientSecret
             }
         }
@@ -218,6 +234,43 @@ BeforeAll {
                 }
                 'v1.0/users/*/licenseDetails' {
                     $licenses
+                }
+                # The admin holds Hybrid Administrator through its own assignment; the test user
+                # holds no role. Graph's answer to the principalId filter, as documented.
+                $script:AdminRoleAssignmentsUri {
+                    [ordered]@{
+                        '@odata.context' = 'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleAssignments'
+                        value            = @(
+                            [ordered]@{
+                                id               = 'ZPzDil5qqkKeaVn0x7YOspq2wddrDXtPrHw5KaDUMB4-1'
+                                principalId      = '7d1e5b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b'
+                                resourceScope    = '/'
+                                directoryScopeId = '/'
+                                roleDefinitionId = '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2'
+                            }
+                        )
+                    }
+                }
+                $script:TestUserRoleAssignmentsUri {
+                    [ordered]@{ value = @() }
+                }
+                $script:TestUserRegistrationUri {
+                    [ordered]@{
+                        '@odata.context'      = 'https://graph.microsoft.com/v1.0/$metadata#reports/authenticationMethods/userRegistrationDetails/$entity'
+                        id                    = '9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d'
+                        userPrincipalName     = 'alex.wilber@contoso.com'
+                        userDisplayName       = 'Alex Wilber'
+                        userType              = 'member'
+                        isAdmin               = $false
+                        isSsprRegistered      = $true
+                        isSsprEnabled         = $true
+                        isSsprCapable         = $true
+                        isMfaRegistered       = $true
+                        isMfaCapable          = $true
+                        isPasswordlessCapable = $false
+                        methodsRegistered     = @('mobilePhone', 'microsoftAuthenticatorPush')
+                        lastUpdatedDateTime   = '2026-11-24T19:15:41.6195833Z'
+                    }
                 }
                 default {
                     throw ('Response status code does not indicate success: NotFound (Not Found). GET {0}' -f $text)
@@ -529,6 +582,29 @@ Describe 'Get-WritebackEnvironment' {
             Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Get-Credential' -Times 0 -Exactly -Scope Context
         }
 
+        It 'reads each user''s own role assignments and the test user''s SSPR registration details' {
+            $admin = $script:Environment.Tenant.AdminUser
+            @($admin.RoleAssignments).Count | Should -Be 1
+            $admin.RoleAssignments[0].roleDefinitionId | Should -Be '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2'
+            $admin.RoleAssignments[0].directoryScopeId | Should -Be '/'
+            $admin.RoleAssignments[0].principalId | Should -Be $admin.id
+            $admin.PSObject.Properties.Name | Should -Not -Contain 'UserRegistrationDetails'
+            $test = $script:Environment.Tenant.TestUser
+            @($test.RoleAssignments).Count | Should -Be 0
+            $test.UserRegistrationDetails.isSsprEnabled | Should -BeTrue
+            $test.UserRegistrationDetails.isSsprRegistered | Should -BeTrue
+            $test.UserRegistrationDetails.isAdmin | Should -BeFalse
+            @($test.UserRegistrationDetails.methodsRegistered) | Should -Be @('mobilePhone', 'microsoftAuthenticatorPush')
+        }
+
+        It 'asks Graph for the role assignments by principalId (URL-encoded) and for the test user''s registration details only' {
+            Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Invoke-MgGraphRequest' -Times 1 -Exactly -Scope Context -ParameterFilter { (ConvertTo-TestUriText -Uri $Uri) -ceq $script:AdminRoleAssignmentsUri }
+            Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Invoke-MgGraphRequest' -Times 1 -Exactly -Scope Context -ParameterFilter { (ConvertTo-TestUriText -Uri $Uri) -ceq $script:TestUserRoleAssignmentsUri }
+            Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Invoke-MgGraphRequest' -Times 1 -Exactly -Scope Context -ParameterFilter { (ConvertTo-TestUriText -Uri $Uri) -ceq $script:TestUserRegistrationUri }
+            Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Invoke-MgGraphRequest' -Times 1 -Exactly -Scope Context -ParameterFilter { (ConvertTo-TestUriText -Uri $Uri) -like 'v1.0/reports/*' }
+            Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Invoke-MgGraphRequest' -Times 2 -Exactly -Scope Context -ParameterFilter { (ConvertTo-TestUriText -Uri $Uri) -like 'v1.0/roleManagement/*' }
+        }
+
         It 'keeps no connector password, client secret or token' {
             $script:Json | Should -Not -BeLike ('*{0}*' -f $script:ConnectorPassword)
             $script:Json | Should -Not -BeLike ('*{0}*' -f $script:EntraPassword)
@@ -587,6 +663,28 @@ Describe 'Get-WritebackEnvironment' {
             $environment.Tenant.Errors.SubscribedSkus | Should -Match 'Forbidden'
             $environment.Tenant.PSObject.Properties.Name | Should -Not -Contain 'SubscribedSkus'
             $environment.Tenant.Domains | Should -Not -BeNullOrEmpty
+        }
+
+        It 'names a refused role-assignment or registration read in Errors; the rules warn or skip, never fail' {
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Invoke-MgGraphRequest' -MockWith { throw 'Response status code does not indicate success: Forbidden (Forbidden).' } -ParameterFilter { (ConvertTo-TestUriText -Uri $Uri) -like 'v1.0/roleManagement/*' -or (ConvertTo-TestUriText -Uri $Uri) -like 'v1.0/reports/*' }
+            $run = Split-TestOutput -ScriptBlock { Get-WritebackEnvironment -TestUser 'alex.wilber@contoso.com' }
+            $run.Errors | Should -BeNullOrEmpty
+            $environment = $run.Output[0]
+            $environment.Tenant.Status | Should -Be 'Collected'
+            $environment.Tenant.Errors.'AdminUser.RoleAssignments' | Should -Match 'Forbidden'
+            $environment.Tenant.Errors.'TestUser.RoleAssignments' | Should -Match 'Forbidden'
+            $environment.Tenant.Errors.'TestUser.UserRegistrationDetails' | Should -Match 'Forbidden'
+            $environment.Tenant.AdminUser.PSObject.Properties.Name | Should -Not -Contain 'RoleAssignments'
+            $environment.Tenant.TestUser.PSObject.Properties.Name | Should -Not -Contain 'UserRegistrationDetails'
+            $environment.Tenant.TestUser.LicenseDetails | Should -Not -BeNullOrEmpty
+            $results = @(Test-WritebackPrerequisite -Environment $environment)
+            $registration = @($results | Where-Object -FilterScript { $_.Id -eq 'PRE-TESTUSER-SSPR' })[0]
+            '{0} {1}' -f $registration.Status, $registration.Evidence.Outcome | Should -Be 'Skipped NotCollected'
+            $registration.Message | Should -Match 'AuditLog\.Read\.All'
+            $policy = @($results | Where-Object -FilterScript { $_.Id -eq 'PRE-SSPR-TENANT' })[0]
+            $policy.Status | Should -Be 'Skipped'
+            $role = @($results | Where-Object -FilterScript { $_.Id -eq 'PRE-ADMIN-ROLE' })[0]
+            '{0} {1}' -f $role.Status, $role.Evidence.Outcome | Should -Be 'Warning DirectnessUnknown'
         }
 
         It 'reports Connect and ActiveDirectory Unavailable without the ADSync module' {

@@ -10,10 +10,16 @@ function Get-WbdTenantSection {
     context, each item is the Graph response (or the items of its value) passed through:
     SubscribedSkus, Organization, Domains, OnPremisesSynchronization, AuthorizationPolicy, the
     admin account (AdminUser: -AdminUser, else the signed-in account) and the test user
-    (TestUser: -TestUser). Each user carries DirectoryRoles (the directory roles assigned to
-    the user directly, memberOf/microsoft.graph.directoryRole) and LicenseDetails. An item Graph
-    refuses (for example 403 for a missing permission) is recorded in Errors; when Graph
-    refuses every item the whole section is Unavailable.
+    (TestUser: -TestUser). Each user carries DirectoryRoles (memberOf/microsoft.graph.directoryRole),
+    RoleAssignments (the user's own role assignments, roleManagement/directory/roleAssignments
+    filtered on principalId: an assignment to a group the user is in has the group's id) and
+    LicenseDetails; the test user also carries UserRegistrationDetails
+    (reports/authenticationMethods/userRegistrationDetails/{id}: whether SSPR is enabled for and
+    registered by the user). An item Graph refuses (for example 403 for a missing permission:
+    RoleManagement.Read.Directory for the role assignments, AuditLog.Read.All and an Entra ID
+    P1/P2 tenant for the registration details) is recorded in Errors under the user's field
+    name and the item ('AdminUser.RoleAssignments', 'TestUser.UserRegistrationDetails'); when
+    Graph refuses every item the whole section is Unavailable.
 
     .PARAMETER AdminUser
     UPN or object id of the admin account used to configure writeback.
@@ -45,7 +51,7 @@ function Get-WbdTenantSection {
         return New-WbdSection -Reason ('Get-MgContext failed, so the tenant was not read: {0}' -f $_.Exception.Message)
     }
     if ($null -eq $context) {
-        return New-WbdSection -Reason 'There is no Microsoft Graph connection in this session, so the tenant was not read (this command never signs in by itself). Run Connect-MgGraph -Scopes Organization.Read.All, Directory.Read.All, Policy.Read.All, OnPremDirectorySynchronization.Read.All, then collect again.'
+        return New-WbdSection -Reason 'There is no Microsoft Graph connection in this session, so the tenant was not read (this command never signs in by itself). Run Connect-MgGraph -Scopes Organization.Read.All, Directory.Read.All, Policy.Read.All, OnPremDirectorySynchronization.Read.All, RoleManagement.Read.Directory, AuditLog.Read.All, then collect again.'
     }
 
     $section = New-WbdSection
@@ -99,12 +105,25 @@ function Get-WbdTenantSection {
         Add-WbdFact -Section $section -Name $field -ScriptBlock {
             $user = ConvertTo-WbdSnapshotValue -InputObject (Get-WbdGraphResource -Uri ('v1.0/users/{0}?$select={1}' -f $identity, $select))
             $id = [System.Uri]::EscapeDataString([string]$user['id'])
+            # OData string literal (a quote doubled), then URL-encoded; the quote is encoded as
+            # %27 by hand because Uri.EscapeDataString leaves it alone on some .NET Framework
+            # configurations and encodes it on .NET.
+            $principalFilter = "principalId eq '{0}'" -f ([string]$user['id'] -replace "'", "''")
+            $principalFilter = [System.Uri]::EscapeDataString($principalFilter) -replace "'", '%27'
             $sectionErrors = $section['Errors']
             Add-WbdFact -Section $user -Name 'DirectoryRoles' -List -Errors $sectionErrors -ErrorName ('{0}.DirectoryRoles' -f $field) -ScriptBlock {
                 Get-WbdGraphResource -Uri ('v1.0/users/{0}/memberOf/microsoft.graph.directoryRole?$select=id,displayName,roleTemplateId' -f $id) -Collection
             }
+            Add-WbdFact -Section $user -Name 'RoleAssignments' -List -Errors $sectionErrors -ErrorName ('{0}.RoleAssignments' -f $field) -ScriptBlock {
+                Get-WbdGraphResource -Uri ('v1.0/roleManagement/directory/roleAssignments?$filter={0}' -f $principalFilter) -Collection
+            }
             Add-WbdFact -Section $user -Name 'LicenseDetails' -List -Errors $sectionErrors -ErrorName ('{0}.LicenseDetails' -f $field) -ScriptBlock {
                 Get-WbdGraphResource -Uri ('v1.0/users/{0}/licenseDetails' -f $id) -Collection
+            }
+            if ($field -eq 'TestUser') {
+                Add-WbdFact -Section $user -Name 'UserRegistrationDetails' -Errors $sectionErrors -ErrorName 'TestUser.UserRegistrationDetails' -ScriptBlock {
+                    Get-WbdGraphResource -Uri ('v1.0/reports/authenticationMethods/userRegistrationDetails/{0}' -f $id)
+                }
             }
             $user
         }
@@ -113,7 +132,7 @@ function Get-WbdTenantSection {
     $collected = @($items | Where-Object -FilterScript { $section.Contains($_) })
     if ($collected.Count -eq 0) {
         $first = @($section['Errors'].Values)[0]
-        return New-WbdSection -Reason ('Microsoft Graph refused every request, so the tenant was not read (first error: {0}). Reconnect with Connect-MgGraph -Scopes Organization.Read.All, Directory.Read.All, Policy.Read.All, OnPremDirectorySynchronization.Read.All as an account that may read them, then collect again.' -f $first)
+        return New-WbdSection -Reason ('Microsoft Graph refused every request, so the tenant was not read (first error: {0}). Reconnect with Connect-MgGraph -Scopes Organization.Read.All, Directory.Read.All, Policy.Read.All, OnPremDirectorySynchronization.Read.All, RoleManagement.Read.Directory, AuditLog.Read.All as an account that may read them, then collect again.' -f $first)
     }
     $section
 }

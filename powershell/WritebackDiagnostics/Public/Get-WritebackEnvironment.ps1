@@ -12,7 +12,8 @@ function Get-WritebackEnvironment {
 
     - Tenant: Microsoft Graph answers (subscribed SKUs, organization, domains, on-premises
       synchronization, authorization policy, the admin account and the test user with their
-      directory roles and licences), read with Invoke-MgGraphRequest only when the session
+      directory roles, own role assignments and licences, and the test user's SSPR
+      registration details), read with Invoke-MgGraphRequest only when the session
       already has a Graph context. The command never calls Connect-MgGraph and never prompts.
     - Connect: the sync engine's file version, Get-ADSyncGlobalSettings, Get-ADSyncScheduler,
       Get-ADSyncConnector, Get-ADSyncAADPasswordResetConfiguration, Get-ADSyncRunProfileResult,
@@ -45,7 +46,7 @@ function Get-WritebackEnvironment {
     user checks are skipped.
 
     .EXAMPLE
-    Connect-MgGraph -Scopes 'Organization.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'OnPremDirectorySynchronization.Read.All'
+    Connect-MgGraph -Scopes 'Organization.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'OnPremDirectorySynchronization.Read.All', 'RoleManagement.Read.Directory', 'AuditLog.Read.All'
     Get-WritebackEnvironment -TestUser 'alex.wilber@contoso.com' | ConvertTo-Json -Depth 20 | Out-File -FilePath .\writeback-environment.json
 
     Collects the environment on the Entra Connect server and saves it as a file that can be

@@ -53,7 +53,7 @@ function Test-WritebackPrerequisite {
     malformed snapshot, a missing engine) is reported, as a terminating error.
 
     .EXAMPLE
-    Connect-MgGraph -Scopes 'Organization.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'OnPremDirectorySynchronization.Read.All'
+    Connect-MgGraph -Scopes 'Organization.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'OnPremDirectorySynchronization.Read.All', 'RoleManagement.Read.Directory', 'AuditLog.Read.All'
     Test-WritebackPrerequisite -TestUser 'alex.wilber@contoso.com' | Where-Object -FilterScript { $_.Status -ne 'Pass' }
 
     Runs every check live on the Entra Connect server, including the PDC reachability probes,
