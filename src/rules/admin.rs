@@ -381,8 +381,12 @@ fn direct_role(
             "RoleThroughGroup",
             "The admin account holds its role only through a group",
             format!(
-                "{who} holds {} according to its DirectoryRoles, but none of the account's own role assignments grants it, so it comes through membership of a role-assignable group (an inference: a group assignment is the other way to hold a role). Microsoft requires Global Administrator or {HYBRID_ADMIN_NAME} to be assigned directly to the user for installing and configuring Connect; a role granted through a group does not count. The account's own assignments: {}.",
+                "{who} holds {} according to its DirectoryRoles, but none of the account's own role assignments grants it, so it comes through membership of a role-assignable group (an inference: a group assignment is the other way to hold a role){}. Microsoft requires Global Administrator or {HYBRID_ADMIN_NAME} to be assigned directly to the user for installing and configuring Connect; a role granted through a group does not count. The account's own assignments: {}.",
                 join_list(&through_groups),
+                match admin.role_assignable_groups.as_deref() {
+                    Some([]) | None => String::new(),
+                    Some(groups) => format!("; the account is in the role-assignable group{} {}", if groups.len() == 1 { "" } else { "s" }, join_list(groups)),
+                },
                 if direct.is_empty() { "none".to_string() } else { join_list(&direct) }
             ),
             ASSIGN_DIRECTLY,
@@ -403,7 +407,14 @@ fn direct_role(
     let f = f
         .with("DirectnessChecked", true)
         .with("DirectAssignments", strings(&direct))
-        .with("HeldThrough", held_through);
+        .with("HeldThrough", held_through)
+        .with(
+            "RoleAssignableGroups",
+            admin
+                .role_assignable_groups
+                .as_deref()
+                .map_or(Value::Null, strings),
+        );
     match inference {
         Some(why) => f.with("Inference", why),
         None => f,
@@ -638,6 +649,28 @@ mod tests {
         assert_eq!(role.evidence["HeldThrough"], "GroupMembership");
         assert!(role.evidence.contains_key("Inference"), "{role:#?}");
         assert!(role.remediation.contains("not to a group"), "{role:#?}");
+    }
+
+    #[test]
+    fn the_role_assignable_groups_seen_are_named() {
+        let mut a = admin(
+            "syncadmin@contoso.onmicrosoft.com",
+            json!(null),
+            Some(json!([])),
+        );
+        a["RoleAssignableGroups"] = json!([{"id": "g-1", "displayName": "Tier0 Hybrid Admins"}]);
+        let r = results(a, json!({}));
+        let role = result(&r, &ROLE);
+        assert_outcome(role, Status::Fail, "RoleThroughGroup");
+        assert!(
+            role.message
+                .contains("the account is in the role-assignable group Tier0 Hybrid Admins"),
+            "{role:#?}"
+        );
+        assert_eq!(
+            role.evidence["RoleAssignableGroups"],
+            json!(["Tier0 Hybrid Admins"])
+        );
     }
 
     #[test]

@@ -104,6 +104,9 @@ pub struct GraphUser {
     /// `DirectoryRoles`: the directory roles the user holds by any path
     /// (`transitiveMemberOf/microsoft.graph.directoryRole`), or role assignments.
     pub directory_roles: Option<Vec<DirectoryRole>>,
+    /// `RoleAssignableGroups`: the role-assignable groups (`isAssignableToRole`) among the
+    /// user's transitive memberships, by display name (or id).
+    pub role_assignable_groups: Option<Vec<String>>,
     /// `RoleAssignments`: the user's own role assignments,
     /// `GET /roleManagement/directory/roleAssignments?$filter=principalId eq '{id}'`.
     pub role_assignments: Option<Vec<RoleAssignment>>,
@@ -283,6 +286,13 @@ fn directory_role(n: &Node) -> Result<DirectoryRole, WbdError> {
     })
 }
 
+fn group_name(n: &Node) -> Result<String, WbdError> {
+    n.object()?;
+    Ok(n.opt_text("displayName")?
+        .or(n.opt_text("id")?)
+        .unwrap_or_else(|| "(unnamed group)".into()))
+}
+
 fn role_assignment(n: &Node) -> Result<RoleAssignment, WbdError> {
     n.object()?;
     Ok(RoleAssignment {
@@ -343,6 +353,7 @@ fn graph_user(n: &Node) -> Result<GraphUser, WbdError> {
         user_principal_name: n.opt_text("userPrincipalName")?,
         on_premises_sync_enabled: sync,
         directory_roles: n.opt_list("DirectoryRoles", directory_role)?,
+        role_assignable_groups: n.opt_list("RoleAssignableGroups", group_name)?,
         role_assignments: n.opt_list("RoleAssignments", role_assignment)?,
         registration: n.opt("UserRegistrationDetails", registration)?,
         license_details: n.opt_list("LicenseDetails", license_detail)?,

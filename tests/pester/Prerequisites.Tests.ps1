@@ -217,7 +217,7 @@ BeforeAll {
                         assignedPlans         = @()
                     }
                 }
-                'v1.0/users/7d1e5b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b/memberOf/microsoft.graph.directoryRole?*' {
+                'v1.0/users/7d1e5b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b/transitiveMemberOf' {
                     [ordered]@{
                         value = @(
                             [ordered]@{
@@ -226,10 +226,16 @@ BeforeAll {
                                 displayName    = 'Hybrid Identity Administrator'
                                 roleTemplateId = '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2'
                             }
+                            [ordered]@{
+                                '@odata.type'      = '#microsoft.graph.group'
+                                id                 = 'group-1'
+                                displayName        = 'All staff'
+                                isAssignableToRole = $false
+                            }
                         )
                     }
                 }
-                'v1.0/users/9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d/memberOf/microsoft.graph.directoryRole?*' {
+                'v1.0/users/9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d/transitiveMemberOf' {
                     [ordered]@{ value = @() }
                 }
                 'v1.0/users/*/licenseDetails' {
@@ -685,6 +691,25 @@ Describe 'Get-WritebackEnvironment' {
             $policy.Status | Should -Be 'Skipped'
             $role = @($results | Where-Object -FilterScript { $_.Id -eq 'PRE-ADMIN-ROLE' })[0]
             '{0} {1}' -f $role.Status, $role.Evidence.Outcome | Should -Be 'Warning DirectnessUnknown'
+        }
+
+        It 'names the role-assignable group of an admin who holds the role only through it, and fails PRE-ADMIN-ROLE' {
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Invoke-MgGraphRequest' -MockWith {
+                [ordered]@{
+                    value = @(
+                        [ordered]@{ '@odata.type' = '#microsoft.graph.group'; id = 'group-7'; displayName = 'Tier0 Hybrid Admins'; isAssignableToRole = $true }
+                        [ordered]@{ '@odata.type' = '#microsoft.graph.directoryRole'; id = 'role-1'; displayName = 'Hybrid Identity Administrator'; roleTemplateId = '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2' }
+                    )
+                }
+            } -ParameterFilter { (ConvertTo-TestUriText -Uri $Uri) -ceq 'v1.0/users/7d1e5b2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b/transitiveMemberOf' }
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Invoke-MgGraphRequest' -MockWith { [ordered]@{ value = @() } } -ParameterFilter { (ConvertTo-TestUriText -Uri $Uri) -ceq $script:AdminRoleAssignmentsUri }
+            $environment = Get-WritebackEnvironment
+            $admin = $environment.Tenant.AdminUser
+            @($admin.DirectoryRoles).Count | Should -Be 1
+            @($admin.RoleAssignableGroups).displayName | Should -Be @('Tier0 Hybrid Admins')
+            $role = @(Test-WritebackPrerequisite -Environment $environment | Where-Object -FilterScript { $_.Id -eq 'PRE-ADMIN-ROLE' })[0]
+            '{0} {1}' -f $role.Status, $role.Evidence.Outcome | Should -Be 'Fail RoleThroughGroup'
+            $role.Message | Should -Match 'role-assignable group Tier0 Hybrid Admins'
         }
 
         It 'reports Connect and ActiveDirectory Unavailable without the ADSync module' {

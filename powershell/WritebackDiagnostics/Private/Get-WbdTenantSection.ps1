@@ -111,8 +111,24 @@ function Get-WbdTenantSection {
             $principalFilter = "principalId eq '{0}'" -f ([string]$user['id'] -replace "'", "''")
             $principalFilter = [System.Uri]::EscapeDataString($principalFilter) -replace "'", '%27'
             $sectionErrors = $section['Errors']
+            # transitiveMemberOf without an OData cast or filter needs no ConsistencyLevel header;
+            # it lists groups and directory roles, including roles held through a group.
+            $memberships = @{}
             Add-WbdFact -Section $user -Name 'DirectoryRoles' -List -Errors $sectionErrors -ErrorName ('{0}.DirectoryRoles' -f $field) -ScriptBlock {
-                Get-WbdGraphResource -Uri ('v1.0/users/{0}/memberOf/microsoft.graph.directoryRole?$select=id,displayName,roleTemplateId' -f $id) -Collection
+                $memberships['All'] = @(Get-WbdGraphResource -Uri ('v1.0/users/{0}/transitiveMemberOf' -f $id) -Collection)
+                $memberships['All'] | Where-Object -FilterScript { (Get-WbdGraphProperty -InputObject $_ -Name '@odata.type') -eq '#microsoft.graph.directoryRole' }
+            }
+            if ($memberships.Contains('All')) {
+                Add-WbdFact -Section $user -Name 'RoleAssignableGroups' -List -Errors $sectionErrors -ErrorName ('{0}.RoleAssignableGroups' -f $field) -ScriptBlock {
+                    foreach ($membership in $memberships['All']) {
+                        if ((Get-WbdGraphProperty -InputObject $membership -Name '@odata.type') -eq '#microsoft.graph.group' -and (Get-WbdGraphProperty -InputObject $membership -Name 'isAssignableToRole') -eq $true) {
+                            [ordered]@{
+                                id          = Get-WbdGraphProperty -InputObject $membership -Name 'id'
+                                displayName = Get-WbdGraphProperty -InputObject $membership -Name 'displayName'
+                            }
+                        }
+                    }
+                }
             }
             Add-WbdFact -Section $user -Name 'RoleAssignments' -List -Errors $sectionErrors -ErrorName ('{0}.RoleAssignments' -f $field) -ScriptBlock {
                 Get-WbdGraphResource -Uri ('v1.0/roleManagement/directory/roleAssignments?$filter={0}' -f $principalFilter) -Collection
