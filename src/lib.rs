@@ -19,6 +19,7 @@ pub mod proxy;
 pub mod render;
 pub mod request;
 pub mod rules;
+pub mod serverconfig;
 pub mod snapshot;
 pub mod text;
 

@@ -23,7 +23,7 @@ struct Cli {
 enum Cmd {
     /// Test DNS, TCP, proxy, TLS and HTTP to every endpoint password writeback needs.
     Connectivity(ConnectivityArgs),
-    /// Evaluate every writeback prerequisite against a saved environment snapshot.
+    /// Evaluate every writeback prerequisite against a saved environment snapshot and/or a Connect configuration export.
     Prerequisites(PrerequisitesArgs),
     /// Diagnose writeback from the Connect server's Application log (.evtx or Get-WinEvent JSON).
     Events(EventsArgs),
@@ -66,10 +66,17 @@ impl EventsArgs {
 }
 
 #[derive(Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).multiple(true).args(["snapshot", "server_config"]))]
 struct PrerequisitesArgs {
     /// Snapshot JSON written by Get-WritebackEnvironment | ConvertTo-Json -Depth 20.
     #[arg(long, value_name = "FILE")]
-    snapshot: String,
+    snapshot: Option<String>,
+    /// Folder written by Get-ADSyncServerConfiguration -Path on the Connect server: also checks
+    /// writeback on the Entra connector and in the optional features, LDAP sign-and-seal, the
+    /// "Out to AAD - User Join" rule, and each AD connector's account and OU scope. Without
+    /// --snapshot, only these checks run.
+    #[arg(long, value_name = "DIR")]
+    server_config: Option<String>,
     /// Probe each PDC emulator on the AD ports from this machine (run on the Connect server).
     #[arg(long)]
     probe_pdc: bool,
@@ -202,7 +209,13 @@ fn main() -> ExitCode {
     let (name, options, as_json) = match &cli.command {
         Cmd::Connectivity(a) => ("connectivity", a.options(), a.json),
         Cmd::Prerequisites(a) => {
-            let mut o = json!({"SnapshotPath": a.snapshot, "ProbePdc": a.probe_pdc});
+            let mut o = json!({"ProbePdc": a.probe_pdc});
+            if let Some(s) = &a.snapshot {
+                o["SnapshotPath"] = json!(s);
+            }
+            if let Some(d) = &a.server_config {
+                o["ServerConfigPath"] = json!(d);
+            }
             if let Some(t) = a.timeout_ms {
                 o["TimeoutMs"] = json!(t);
             }

@@ -8,6 +8,11 @@
 //! `ProbePdc: true` (a live run on the Connect server) probes each PDC emulator on the AD
 //! ports with the engine's TCP probe when the snapshot has no `Live` section;
 //! `TimeoutMs` bounds each attempt (default 3000).
+//!
+//! `ServerConfigPath`: a folder written by `Get-ADSyncServerConfiguration -Path`, which the
+//! PRE-CONFIG-* rules evaluate (see [`crate::serverconfig`]); without a snapshot, only those
+//! rules run. `ServerConfigError`: why the collector could not write one (the PRE-CONFIG-*
+//! rules are then Skipped with it). Without either they are Skipped with how to supply one.
 
 use std::path::Path;
 
@@ -17,7 +22,8 @@ use serde_json::Value;
 use crate::api::CheckResult;
 use crate::control::Control;
 use crate::error::{ErrorCode, WbdError};
-use crate::rules::{Ctx, AREAS};
+use crate::rules::{server_config, Ctx, AREAS};
+use crate::serverconfig;
 use crate::snapshot::{self, Snapshot};
 
 /// Options of the `prerequisites` command.
@@ -33,6 +39,10 @@ pub struct Options {
     pub probe_pdc: bool,
     /// Deadline of each live probe, in milliseconds.
     pub timeout_ms: Option<u64>,
+    /// A `Get-ADSyncServerConfiguration -Path` export folder.
+    pub server_config_path: Option<String>,
+    /// Why the collector could not export the configuration.
+    pub server_config_error: Option<String>,
 }
 
 /// Default deadline of each live PDC probe.
@@ -51,7 +61,7 @@ pub fn load(options: &Value) -> Result<Snapshot, WbdError> {
             "prerequisites options: give either SnapshotPath or Snapshot, not both",
         )),
         (None, None) | (None, Some(Value::Null)) => Err(WbdError::invalid(
-            "prerequisites options: SnapshotPath (a file) or Snapshot (an object) is required",
+            "prerequisites options: SnapshotPath (a file), Snapshot (an object) or ServerConfigPath (a folder) is required",
         )),
         (Some(path), None) => {
             if path.trim().is_empty() {
@@ -75,11 +85,40 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
             )))
         }
     };
-    let mut snap = load(options)?;
-    if opts.probe_pdc && snap.live.is_none() {
+    let server_config = match opts.server_config_path.as_deref() {
+        Some(p) if p.trim().is_empty() => {
+            return Err(WbdError::invalid("ServerConfigPath is empty"))
+        }
+        Some(p) => {
+            control.set_progress(2, "Reading the Connect configuration export");
+            Some(serverconfig::load(Path::new(p))?)
+        }
+        None => None,
+    };
+    let config_only = server_config.is_some()
+        && opts.snapshot_path.is_none()
+        && matches!(opts.snapshot, None | Some(Value::Null));
+    let mut snap = if config_only {
+        // No snapshot: only the configuration rules run, so an empty one stands in.
+        snapshot::decode(&serde_json::json!({"SchemaVersion": 1}))?
+    } else {
+        load(options)?
+    };
+    if opts.probe_pdc && snap.live.is_none() && !config_only {
         snap.live = Some(crate::checks::pdc_probe::probe(&snap, stage, control)?);
     }
-    let ctx = Ctx::new(&snap);
+    let mut ctx = Ctx::new(&snap);
+    ctx.server_config = match (&server_config, &opts.server_config_error) {
+        (Some(config), _) => server_config::Export::Loaded(config),
+        (None, Some(reason)) => server_config::Export::Failed(reason),
+        (None, None) => server_config::Export::NotGiven,
+    };
+    if config_only {
+        control.set_progress(50, "Checking the Connect configuration export");
+        let results = server_config::evaluate(&ctx);
+        control.set_progress(100, "Done");
+        return Ok(results);
+    }
     let mut results = Vec::new();
     for (i, (area, evaluate)) in AREAS.iter().enumerate() {
         if control.is_cancelled() {

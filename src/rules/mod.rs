@@ -19,6 +19,7 @@ pub mod password_policy;
 pub mod pdc;
 pub mod sam;
 pub mod sddl;
+pub mod server_config;
 pub mod service;
 pub mod tenant;
 pub mod test_user;
@@ -93,6 +94,8 @@ pub struct Ctx<'a> {
     pub snapshot: &'a Snapshot,
     /// The instant the facts describe: `CollectedAt`, or now when the snapshot has none.
     pub now: Timestamp,
+    /// The Connect configuration export (`Get-ADSyncServerConfiguration`), if one was given.
+    pub server_config: server_config::Export<'a>,
 }
 
 impl<'a> Ctx<'a> {
@@ -101,6 +104,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             snapshot,
             now: snapshot.collected_at.unwrap_or_else(Timestamp::now),
+            server_config: server_config::Export::NotGiven,
         }
     }
 
@@ -207,6 +211,10 @@ pub const RULES: &[&Rule] = &[
     &password_policy::MIN_AGE,
     &password_policy::HISTORY,
     &ou_names::OU_CHARS,
+    &server_config::WRITEBACK,
+    &server_config::SIGN_SEAL,
+    &server_config::USER_JOIN,
+    &server_config::SCOPE,
 ];
 
 /// An area of rules and the function that evaluates them.
@@ -233,6 +241,7 @@ pub const AREAS: &[Area] = &[
     ("domain controllers and forest level", dc::evaluate),
     ("password policies", password_policy::evaluate),
     ("OU names", ou_names::evaluate),
+    ("the Connect configuration export", server_config::evaluate),
 ];
 
 /// Runs every rule.

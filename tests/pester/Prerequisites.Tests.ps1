@@ -117,6 +117,8 @@ BeforeAll {
         Mock -ModuleName $module -CommandName 'Connect-MgGraph' -MockWith { throw 'the collector must never sign in' }
         Mock -ModuleName $module -CommandName 'Read-Host' -MockWith { throw 'the collector must never prompt' }
         Mock -ModuleName $module -CommandName 'Get-Credential' -MockWith { throw 'the collector must never prompt' }
+        # The live run's configuration export is tested in ServerConfig.Tests.ps1; here it is left out.
+        Mock -ModuleName $module -CommandName 'Export-WbdServerConfiguration' -MockWith { [PSCustomObject]@{ Path = $null; Error = 'not exported in these tests' } }
 
         # Microsoft Graph.
         Mock -ModuleName $module -CommandName 'Get-MgContext' -MockWith {

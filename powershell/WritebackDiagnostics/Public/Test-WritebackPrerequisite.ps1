@@ -24,6 +24,14 @@ function Test-WritebackPrerequisite {
     - with -Path, it evaluates a snapshot file saved with ConvertTo-Json -Depth 20 on another
       server, in Windows PowerShell 5.1 or PowerShell 7 encoding.
 
+    The Connect server's own sync configuration, as Get-ADSyncServerConfiguration exports it,
+    adds four checks (PRE-CONFIG-*): password writeback on the Entra connector and in the
+    optional features, LDAP sign and encrypt on each AD connector (off causes hr 0x8023062C),
+    the "Out to AAD - User Join" rule with password sync, and each AD connector's account and
+    OU scope. A live run exports it itself into a temporary folder, which is deleted
+    afterwards; with -ServerConfigPath the command reads a folder exported earlier. Without
+    either, or when the export fails, those four checks are Skipped with the reason.
+
     A section that could not be collected (a missing module, no Graph connection, no rights)
     makes its checks Skipped with the reason. A failed check is data (Status 'Fail'), not an
     error: the command only writes an error when it cannot run at all, for example because the
@@ -45,6 +53,13 @@ function Test-WritebackPrerequisite {
     .PARAMETER TestUser
     For a live run: the UPN of a user you will test writeback with; without it the test user
     checks are skipped.
+
+    .PARAMETER ServerConfigPath
+    A folder written by Get-ADSyncServerConfiguration -Path <folder> on the Entra Connect server
+    (Connectors, GlobalSettings and SynchronizationRules), to evaluate instead of a fresh export.
+    Works with every parameter set. The path is taken literally (no wildcards) and a relative
+    path is resolved against the current PowerShell location; a path that is not a folder, or
+    a folder that is not such an export, is an error (ErrorId WbdInvalidInput).
 
     .PARAMETER Quiet
     Returns a single Boolean per snapshot instead of result objects: $true when no check has the
@@ -88,6 +103,17 @@ function Test-WritebackPrerequisite {
     }
 
     Uses -Quiet in a monitoring script, which gets exactly one $true or $false.
+
+    .EXAMPLE
+    # On the Entra Connect server, in an elevated session:
+    Get-ADSyncServerConfiguration -Path .\connect-config
+
+    # Anywhere else:
+    Test-WritebackPrerequisite -Path .\writeback-environment.json -ServerConfigPath .\connect-config | Where-Object -FilterScript { $_.Id -like 'PRE-CONFIG-*' }
+
+    Evaluates a saved snapshot together with a saved configuration export, and shows the
+    configuration checks: writeback on the Entra connector, LDAP sign and encrypt, the user join
+    rule, and each AD connector's account and scope (in Evidence).
 
     .EXAMPLE
     Get-Content -Path .\writeback-environment.json -Raw | ConvertFrom-Json | Test-WritebackPrerequisite | Where-Object -FilterScript { $_.Id -eq 'PRE-CONNECT-VERSION' } | Select-Object -ExpandProperty Evidence
@@ -137,13 +163,28 @@ function Test-WritebackPrerequisite {
         [string] $TestUser,
 
         [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $ServerConfigPath,
+
+        [Parameter()]
         [switch] $Quiet
     )
 
     process {
         $activity = 'Checking password writeback prerequisites'
         $snapshotFile = $null
+        $serverConfigFolder = $null
+        $exportedFolder = $null
+        $exportError = $null
         try {
+            if ($PSBoundParameters.ContainsKey('ServerConfigPath')) {
+                # Taken literally, like -LiteralPath; the engine does not know the PowerShell location.
+                $serverConfigFolder = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ServerConfigPath)
+                if (-not (Test-Path -LiteralPath $serverConfigFolder -PathType Container)) {
+                    $message = '-ServerConfigPath ''{0}'' is not a folder. Give the folder that Get-ADSyncServerConfiguration -Path <folder> wrote on the Entra Connect server.' -f $serverConfigFolder
+                    $PSCmdlet.ThrowTerminatingError((New-WbdErrorRecord -ErrorId 'WbdInvalidInput' -Category InvalidArgument -Message $message -TargetObject $serverConfigFolder))
+                }
+            }
             switch ($PSCmdlet.ParameterSetName) {
                 'Path' {
                     # The engine does not know the PowerShell location, so relative paths are resolved here.
@@ -173,12 +214,26 @@ function Test-WritebackPrerequisite {
                         SnapshotPath = $snapshotFile
                         ProbePdc     = $true
                     }
+                    if (-not $serverConfigFolder) {
+                        # The collector only exports; the engine reads and judges the folder.
+                        $export = Export-WbdServerConfiguration
+                        $exportedFolder = $export.Path
+                        $exportError = $export.Error
+                    }
                 }
+            }
+            if ($serverConfigFolder) {
+                $options['ServerConfigPath'] = $serverConfigFolder
+            } elseif ($exportedFolder) {
+                $options['ServerConfigPath'] = $exportedFolder
+            } elseif ($exportError) {
+                $options['ServerConfigError'] = $exportError
             }
 
             $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'prerequisites' -Options $options -Activity $activity
         } finally {
             Remove-WbdTemporaryFile -Path $snapshotFile
+            Remove-WbdTemporaryFolder -Path $exportedFolder
         }
 
         if ($Quiet) {
