@@ -76,7 +76,7 @@ fn writeback_enabled(c: &Connect, notes: &crate::snapshot::Notes, server: &str) 
             "Disabled",
             "Password writeback is disabled on the Entra connector",
             format!("Get-ADSyncAADPasswordResetConfiguration reports writeback disabled for {target}: the server does not accept reset or change requests from the cloud (SSPR_0010)."),
-            format!("Enable it in the Connect wizard (Customize synchronization options > Optional features > Password writeback), or run Set-ADSyncAADPasswordResetConfiguration -Connector '{target}' -Enable $true and sign in with a cloud-only admin when asked."),
+            format!("Enable it in the Connect wizard (Customize synchronization options > Optional features > Password writeback), or run Set-ADSyncAADPasswordResetConfiguration -Connector '{target}' -Enable $true signed in as a managed (cloud-only or password-synchronized) account that holds Global Administrator or Hybrid Administrator directly."),
         )
     };
     WRITEBACK_ENABLED.emit(&target, f.with("Enabled", states.iter().any(|e| *e)))
