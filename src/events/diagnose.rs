@@ -15,20 +15,22 @@ use super::scan::{
     dn_in, endpoint_regex, excerpt, hr_codes_in, names_reserved_characters, relays_in, tracking_id,
     user_of,
 };
-use super::RelayName;
+use super::{reference, RelayName};
 
 mod causes;
 mod health;
 
 use crate::api::{CheckResult, Status};
-use crate::checks::result_from;
 use crate::probe::Finding;
 use crate::snapshot::Timestamp;
-use causes::{hr_result, Recovery};
+use causes::{hr_result, signature_result, Recovery};
 
-/// A heartbeat older than this (relative to the reference time) is a failure.
+/// A heartbeat older than this (relative to the reference time) is a failure. This tool's
+/// inference from Microsoft's heartbeat every five minutes (three missed heartbeats); see
+/// [`super::sources::INFERENCE_HEARTBEAT`].
 pub const HEARTBEAT_MAX_AGE_MIN: i64 = 15;
-/// 6306 within this many minutes of 6800/32001/31044 is the time-skew pattern.
+/// 6306 within this many minutes of 6800/32001/31044 is the time-skew pattern. This tool's
+/// choice; see [`super::sources::INFERENCE_TIME_SKEW`].
 pub const TIME_SKEW_WINDOW_MIN: i64 = 10;
 /// Distinct unknown ids kept; further ones are only counted.
 pub const MAX_DISTINCT_UNKNOWN: usize = 200;
@@ -44,7 +46,8 @@ const MINUTE_MS: i64 = 60_000;
 pub struct Settings {
     /// Events older than this are skipped.
     pub since: Option<Timestamp>,
-    /// The time heartbeat age is measured against; the newest event when absent.
+    /// The time heartbeat age is measured against; when absent, the export time the file
+    /// records, else its modification time, else its newest event ([`reference::choose`]).
     pub now: Option<Timestamp>,
     /// Stop after this many events (those passing `since`).
     pub max_events: Option<u64>,
@@ -350,7 +353,19 @@ impl Diagnosis {
             (Some(_), None) => true,
             _ => false,
         };
-        out.push(self.heartbeat_result(heartbeat, started, stopped, service_stopped, disabled));
+        let reference = reference::choose(
+            self.settings.now,
+            read.exported_at,
+            read.modified,
+            self.newest,
+        );
+        out.push(self.heartbeat_result(
+            &reference,
+            heartbeat,
+            (started, stopped),
+            service_stopped,
+            disabled,
+        ));
         if self.prs_events > 0 {
             out.push(self.service_result(started, stopped, service_stopped));
         }
@@ -396,28 +411,7 @@ impl Diagnosis {
         }
         for (id, g) in &self.signatures {
             if let Some(sig) = catalog::SIGNATURES.iter().find(|s| s.id == *id) {
-                let (status, outcome, note) = recovery.judge(sig.status, sig.scope, g.last);
-                let f = Finding {
-                    status,
-                    ..Finding::fail(
-                        outcome,
-                        format!("{}: {} times", sig.title, g.count),
-                        format!(
-                            "{} Seen {} times, first {}, last {}.{note} Newest: {}",
-                            sig.meaning, g.count, g.first, g.last, g.excerpt
-                        ),
-                        sig.fix,
-                    )
-                };
-                let f = g.evidence(f).with("Phrases", sig.phrases.to_vec());
-                causes.push(result_from(
-                    sig.id,
-                    "Signature",
-                    sig.phrases.first().copied().unwrap_or(sig.id),
-                    sig.docs,
-                    f,
-                    0,
-                ));
+                causes.push(signature_result(sig, g, &recovery));
             }
         }
         causes.sort_by_key(|r| (severity_rank(r.status), std::cmp::Reverse(last_seen(r))));

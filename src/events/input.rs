@@ -193,6 +193,16 @@ pub struct ReadReport {
     /// Set when the file ends early or stops being readable part-way; the events before
     /// that point were read.
     pub truncated: Option<String>,
+    /// The file's modification time, when the file system gives one.
+    pub modified: Option<Timestamp>,
+    /// The export time the file records (`ExportedAt` of the module's export).
+    pub exported_at: Option<Timestamp>,
+}
+
+/// A file time as a [`Timestamp`]; `None` before 1970 or when it does not fit.
+fn timestamp_of(t: std::time::SystemTime) -> Option<Timestamp> {
+    let ms = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
+    i64::try_from(ms).ok().map(Timestamp)
 }
 
 /// [`read_file`] that stops early once `control` is cancelled (checked every 1024 events).
@@ -226,10 +236,11 @@ pub fn read_file(
     let what = format!("event file '{}'", path.display());
     let mut file =
         File::open(path).map_err(|e| WbdError::invalid(format!("cannot read {what}: {e}")))?;
-    let len = file
+    let metadata = file
         .metadata()
-        .map_err(|e| WbdError::invalid(format!("cannot read {what}: {e}")))?
-        .len();
+        .map_err(|e| WbdError::invalid(format!("cannot read {what}: {e}")))?;
+    let len = metadata.len();
+    let modified = metadata.modified().ok().and_then(timestamp_of);
     let mut head = [0u8; 8];
     let mut got = 0;
     while got < head.len() {
@@ -243,7 +254,7 @@ pub fn read_file(
     let head = &head[..got];
     if head == b"ElfFile\0" {
         drop(file);
-        return read_evtx(path, len, &what, sink, progress);
+        return read_evtx(path, len, &what, sink, progress).map(|r| ReadReport { modified, ..r });
     }
     let (skip, encoding) = match head {
         [0xEF, 0xBB, 0xBF, ..] => (3, Encoding::Utf8),
@@ -269,7 +280,7 @@ pub fn read_file(
             progress(u8::try_from(pct.min(99)).unwrap_or(99));
         }
     };
-    match encoding {
+    let report = match encoding {
         Encoding::Utf8 => read_json(
             BufReader::with_capacity(256 * 1024, counting),
             &what,
@@ -282,7 +293,8 @@ pub fn read_file(
             sink,
             &mut tick,
         ),
-    }
+    }?;
+    Ok(ReadReport { modified, ..report })
 }
 
 enum Encoding {
@@ -529,6 +541,60 @@ mod tests {
         assert!(read_str(b"<Events/>").0.is_err());
         assert!(read_str(b"hello").0.is_err());
         assert!(read_str(b"42").0.is_err());
+    }
+
+    #[test]
+    fn the_module_export_records_when_it_was_read() {
+        let one = r#"{"Id":31019,"ProviderName":"PasswordResetService","TimeCreated":"2024-06-03T10:00:00Z"}"#;
+        let (r, ev) = read_str(
+            format!(r#"{{"ExportedAt":"2024-06-03T13:00:00Z","ComputerName":"SYNC01","Events":[{one},{one}]}}"#)
+                .as_bytes(),
+        );
+        let r = r.expect("reads");
+        assert_eq!((r.entries, r.events, ev.len()), (2, 2, 2));
+        assert_eq!(
+            r.exported_at.map(|t| t.to_string()).as_deref(),
+            Some("2024-06-03T13:00:00Z")
+        );
+        // Windows PowerShell 5.1's date form, the key after the events, one event.
+        let (r, ev) = read_str(
+            format!(r#"{{"events":{one},"exportedAt":"\/Date(1717419600000)\/"}}"#).as_bytes(),
+        );
+        let r = r.expect("reads");
+        assert_eq!(ev.len(), 1);
+        assert_eq!(r.exported_at, Some(Timestamp(1_717_419_600_000)));
+        // An empty export, and an export time that is not a time.
+        let (r, _) = read_str(br#"{"ExportedAt":"soon","Events":[]}"#);
+        let r = r.expect("reads");
+        assert_eq!((r.events, r.exported_at), (0, None));
+        assert!(
+            r.warnings
+                .first
+                .iter()
+                .any(|w| w.contains("ExportedAt \"soon\"")),
+            "{:?}",
+            r.warnings
+        );
+        // A plain Get-WinEvent export records no export time.
+        let (r, _) = read_str(format!("[{one}]").as_bytes());
+        assert_eq!(r.expect("reads").exported_at, None);
+        let (r, _) = read_str(br#"{"ExportedAt":"2024-06-03T13:00:00Z","Events":5}"#);
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn the_file_modification_time_is_reported() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("e.json");
+        std::fs::write(&path, "[]").expect("write");
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_717_419_600_000);
+        File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(at))
+            .expect("set mtime");
+        let r = read_file(&path, &mut |_| Flow::Continue, &mut |_| {}).expect("reads");
+        assert_eq!(r.modified, Some(Timestamp(1_717_419_600_000)));
     }
 
     #[test]

@@ -7,9 +7,27 @@ use serde_json::{json, Map, Value};
 use super::{Diagnosis, Group};
 use crate::api::{CheckResult, Status};
 use crate::checks::result_from;
-use crate::events::catalog::{self, EventInfo, Scope, Source};
+use crate::events::catalog::{self, EventInfo, Scope, Signature, Source};
+use crate::events::sources::{self, Provenance};
 use crate::probe::Finding;
 use crate::snapshot::Timestamp;
+
+/// `meaning`, followed by the caveat of a source that is not Microsoft's documentation.
+fn explained(meaning: &str, p: &Provenance) -> String {
+    match p.caveat() {
+        Some(c) => format!("{meaning} {c}"),
+        None => meaning.to_string(),
+    }
+}
+
+/// `f` with the evidence of where its explanation comes from: `Basis` (Microsoft,
+/// IssueThread, ThirdParty or Inference), `Source` (a URL, or what an inference rests on)
+/// and `SourceRead` (when it was read).
+pub(super) fn sourced(f: Finding, p: &Provenance) -> Finding {
+    f.with("Basis", p.basis.token())
+        .with("Source", p.source)
+        .with("SourceRead", p.read)
+}
 
 impl Diagnosis {
     pub(super) fn cause_result(
@@ -21,21 +39,24 @@ impl Diagnosis {
         let (status, outcome, note) = recovery.judge(info.status, info.scope, g.last);
         let mut message = format!(
             "{} Seen {} times, first {}, last {}.{note}",
-            info.meaning, g.count, g.first, g.last
+            explained(info.meaning, &info.provenance),
+            g.count,
+            g.first,
+            g.last
         );
         if !g.excerpt.is_empty() {
             message.push_str(&format!(" Newest: {}", g.excerpt));
         }
-        let mut f = g
-            .evidence(Finding {
-                status,
-                ..Finding::fail(
-                    outcome,
-                    format!("{} {}: {} times", info.id, info.name, g.count),
-                    message,
-                    info.fix,
-                )
-            })
+        let f = g.evidence(Finding {
+            status,
+            ..Finding::fail(
+                outcome,
+                format!("{} {}: {} times", info.id, info.name, g.count),
+                message,
+                info.fix,
+            )
+        });
+        let mut f = sourced(f, &info.provenance)
             .with("Provider", info.source.name())
             .with("EventId", info.id)
             .with("Name", info.name);
@@ -142,6 +163,7 @@ impl Diagnosis {
             )
         }
         .with("Counts", counts);
+        let f = sourced(f, &sources::PHS);
         Some(result_from(
             "EVT-PHS-EXCLUDED",
             "Excluded",
@@ -207,19 +229,24 @@ pub(super) fn hr_result(code: u32, g: &Group, recovery: &Recovery) -> CheckResul
     let f = match catalog::hr(code) {
         Some(h) => {
             let (status, outcome, note) = recovery.judge(h.status, h.scope, g.last);
-            Finding {
+            let f = Finding {
                 status,
                 ..Finding::fail(
                     outcome,
                     format!("hr {target}: {} times", g.count),
                     format!(
                         "{} (\"{}\") Seen {} times, first {}, last {}.{note} Newest: {}",
-                        h.meaning, h.text, g.count, g.first, g.last, g.excerpt
+                        explained(h.meaning, &h.provenance),
+                        h.text,
+                        g.count,
+                        g.first,
+                        g.last,
+                        g.excerpt
                     ),
                     h.fix,
                 )
-            }
-            .with("Documented", true)
+            };
+            sourced(f, &h.provenance).with("Documented", true)
         }
         None => Finding {
             status: Status::Warning,
@@ -238,4 +265,33 @@ pub(super) fn hr_result(code: u32, g: &Group, recovery: &Recovery) -> CheckResul
     let docs = catalog::hr(code).map_or(catalog::DOC_TROUBLESHOOT, |h| h.docs);
     let f = g.evidence(f).with("Code", target.clone());
     result_from(&id, "HrCode", &target, docs, f, 0)
+}
+
+pub(super) fn signature_result(sig: &Signature, g: &Group, recovery: &Recovery) -> CheckResult {
+    let (status, outcome, note) = recovery.judge(sig.status, sig.scope, g.last);
+    let f = Finding {
+        status,
+        ..Finding::fail(
+            outcome,
+            format!("{}: {} times", sig.title, g.count),
+            format!(
+                "{} Seen {} times, first {}, last {}.{note} Newest: {}",
+                explained(sig.meaning, &sig.provenance),
+                g.count,
+                g.first,
+                g.last,
+                g.excerpt
+            ),
+            sig.fix,
+        )
+    };
+    let f = sourced(g.evidence(f), &sig.provenance).with("Phrases", sig.phrases.to_vec());
+    result_from(
+        sig.id,
+        "Signature",
+        sig.phrases.first().copied().unwrap_or(sig.id),
+        sig.docs,
+        f,
+        0,
+    )
 }

@@ -3,23 +3,18 @@
 
 use serde_json::{json, Map, Value};
 
+use super::causes::sourced;
 use super::{Diagnosis, HEARTBEAT_MAX_AGE_MIN, MINUTE_MS, TIME_SKEW_WINDOW_MIN};
 use crate::api::{CheckResult, Status};
 use crate::checks::result_from;
 use crate::events::catalog::{self, Source};
 use crate::events::input::ReadReport;
-use crate::events::RelayName;
+use crate::events::reference::Reference;
+use crate::events::{sources, RelayName};
 use crate::probe::Finding;
 use crate::snapshot::Timestamp;
 
 impl Diagnosis {
-    pub(super) fn reference(&self) -> (Option<Timestamp>, &'static str) {
-        match self.settings.now {
-            Some(n) => (Some(n), "Now"),
-            None => (self.newest, "NewestEvent"),
-        }
-    }
-
     pub(super) fn read_result(&self, read: &ReadReport, target: &str) -> CheckResult {
         let writeback = self.prs_events + self.adsync_events;
         let excluded: u64 = self.excluded.values().sum();
@@ -114,6 +109,15 @@ impl Diagnosis {
             self.settings
                 .since
                 .map_or(Value::Null, |t| t.to_string().into()),
+        )
+        .with(
+            "ExportedAt",
+            read.exported_at
+                .map_or(Value::Null, |t| t.to_string().into()),
+        )
+        .with(
+            "FileModified",
+            read.modified.map_or(Value::Null, |t| t.to_string().into()),
         );
         result_from(
             "EVT-READ",
@@ -125,17 +129,20 @@ impl Diagnosis {
         )
     }
 
+    /// EVT-HEARTBEAT: the age of the last 31019 at `chosen`; `service` is the last start
+    /// and stop of the writeback service.
     pub(super) fn heartbeat_result(
         &self,
+        chosen: &Reference,
         heartbeat: Option<Timestamp>,
-        started: Option<Timestamp>,
-        stopped: Option<Timestamp>,
+        service: (Option<Timestamp>, Option<Timestamp>),
         service_stopped: bool,
         disabled: bool,
     ) -> CheckResult {
+        let (started, stopped) = service;
         let info = catalog::event(Source::PasswordResetService, 31019);
         let fix = info.map_or("", |i| i.fix);
-        let (reference, reference_is) = self.reference();
+        let reference = chosen.time;
         let count = self.count_of(31019);
         let max_age_ms = HEARTBEAT_MAX_AGE_MIN * MINUTE_MS;
         let age_ms = match (reference, heartbeat) {
@@ -188,8 +195,10 @@ impl Diagnosis {
                     "Recent",
                     "Writeback heartbeat is current",
                     format!(
-                        "The last heartbeat (31019) was at {h}, {age} minutes before {}; {count} heartbeats in the log.",
-                        at(reference)
+                        "The last heartbeat (31019) was at {h}, {age} minutes before {} ({}); {count} heartbeats in the log. {}",
+                        at(reference),
+                        chosen.noun(),
+                        chosen.reason
                     ),
                 ),
                 _ if recent_start => {
@@ -213,15 +222,17 @@ impl Diagnosis {
                     "Stale",
                     format!("No writeback heartbeat for {age} minutes"),
                     format!(
-                        "The last heartbeat (31019) was at {h}, {age} minutes before {}; the service sends one about every 5 minutes, so writeback has not been talking to its relay since.",
-                        at(reference)
+                        "The last heartbeat (31019) was at {h}, {age} minutes before {} ({}); more than {HEARTBEAT_MAX_AGE_MIN} minutes without one, while Microsoft documents a heartbeat every five minutes, means writeback has not been talking to its relay since. {}",
+                        at(reference),
+                        chosen.noun(),
+                        chosen.reason
                     ),
                     fix,
                 ),
                 _ => Finding::fail(
                     "NoHeartbeat",
                     "No writeback heartbeat in the log",
-                    "The log has PasswordResetService events but no heartbeat (31019); a healthy writeback service logs one about every 5 minutes.",
+                    "The log has PasswordResetService events but no heartbeat (31019), while Microsoft documents a writeback heartbeat every five minutes.",
                     fix,
                 ),
             }
@@ -238,7 +249,9 @@ impl Diagnosis {
                 "ReferenceTime",
                 reference.map_or(Value::Null, |t| t.to_string().into()),
             )
-            .with("ReferenceIs", reference_is);
+            .with("ReferenceIs", chosen.kind.token())
+            .with("ReferenceReason", chosen.reason.clone());
+        let f = sourced(f, &sources::INFERENCE_HEARTBEAT);
         result_from(
             "EVT-HEARTBEAT",
             "Heartbeat",
@@ -321,7 +334,7 @@ impl Diagnosis {
                 "Disabled",
                 "Password writeback was disabled",
                 format!("Offboarding succeeded (31013) at {off}: password writeback is disabled on this server, and no onboarding followed."),
-                "Enable password writeback again in the Entra Connect wizard (Optional features > Password writeback), signed in with a managed Global Administrator.",
+                "Enable password writeback again in the Entra Connect wizard (Optional features > Password writeback), signed in with a managed (cloud-only or password hash synchronized) account with the Hybrid Identity Administrator role.",
             ),
             (Some(on), _) => Finding::pass(
                 "Enabled",
@@ -488,7 +501,7 @@ impl Diagnosis {
                 ),
             )
         };
-        let f = f
+        let f = sourced(f, &sources::INFERENCE_TIME_SKEW)
             .with("Pairs", self.skew_pairs)
             .with("Count6306", g6306.count);
         Some(result_from(

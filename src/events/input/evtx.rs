@@ -36,6 +36,8 @@ pub(super) fn read_evtx(
         warnings: Warnings::default(),
         stopped: false,
         truncated: None,
+        modified: None,
+        exported_at: None,
     };
     let header_size = u64::from(parser.header().header_block_size).max(1);
     let data = len.saturating_sub(header_size);

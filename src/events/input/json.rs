@@ -1,5 +1,7 @@
 //! The JSON reader: a streaming visitor over the top-level array (or the single object)
-//! that `ConvertTo-Json` writes, one entry at a time.
+//! that `ConvertTo-Json` writes, one entry at a time, or over the `Events` array of the
+//! module's export, `{"ExportedAt": "<ISO 8601>", "Events": [...]}`, which also records
+//! when the log was read.
 
 use std::io::{self, BufRead};
 
@@ -39,6 +41,10 @@ enum Field {
     Message,
     RecordId,
     Machine,
+    /// `ExportedAt` of the module's export (top level only).
+    ExportedAt,
+    /// `Events` of the module's export (top level only).
+    Events,
     Other,
 }
 
@@ -74,6 +80,10 @@ impl<'de> de::Deserialize<'de> for Field {
                     Field::RecordId
                 } else if is("MachineName") {
                     Field::Machine
+                } else if is("ExportedAt") {
+                    Field::ExportedAt
+                } else if is("Events") {
+                    Field::Events
                 } else {
                     Field::Other
                 })
@@ -83,27 +93,41 @@ impl<'de> de::Deserialize<'de> for Field {
     }
 }
 
+impl Fields {
+    /// Where the value of an entry's `field` goes; `None` for fields an entry does not use.
+    fn slot(&mut self, field: Field) -> Option<&mut Option<Value>> {
+        Some(match field {
+            Field::Id => &mut self.id,
+            Field::InstanceId => &mut self.instance_id,
+            Field::Provider => &mut self.provider,
+            Field::Time => &mut self.time,
+            Field::TimeWritten => &mut self.time_written,
+            Field::Level => &mut self.level,
+            Field::LevelName => &mut self.level_name,
+            Field::EntryType => &mut self.entry_type,
+            Field::Message => &mut self.message,
+            Field::RecordId => &mut self.record_id,
+            Field::Machine => &mut self.machine,
+            Field::ExportedAt | Field::Events | Field::Other => return None,
+        })
+    }
+
+    /// Reads the value of `field` from `map` into its slot, or skips it.
+    fn take<'de, A: MapAccess<'de>>(&mut self, field: Field, map: &mut A) -> Result<(), A::Error> {
+        match self.slot(field) {
+            Some(slot) => *slot = Some(map.next_value::<Value>()?),
+            None => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
 fn read_fields<'de, A: MapAccess<'de>>(mut map: A) -> Result<Fields, A::Error> {
     let mut f = Fields::default();
     while let Some(key) = map.next_key::<Field>()? {
-        let slot = match key {
-            Field::Id => &mut f.id,
-            Field::InstanceId => &mut f.instance_id,
-            Field::Provider => &mut f.provider,
-            Field::Time => &mut f.time,
-            Field::TimeWritten => &mut f.time_written,
-            Field::Level => &mut f.level,
-            Field::LevelName => &mut f.level_name,
-            Field::EntryType => &mut f.entry_type,
-            Field::Message => &mut f.message,
-            Field::RecordId => &mut f.record_id,
-            Field::Machine => &mut f.machine,
-            Field::Other => {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-        };
-        *slot = Some(map.next_value::<Value>()?);
+        f.take(key, &mut map)?;
     }
     Ok(f)
 }
@@ -164,37 +188,98 @@ impl<'de> DeserializeSeed<'de> for EntrySeed<'_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         let entry = d.deserialize_any(EntryVisitor)?;
-        match (self.handler)(entry) {
-            Flow::Continue => Ok(()),
-            Flow::Stop => Err(de::Error::custom(STOP)),
-        }
+        hand_on(self.handler, entry)
+    }
+}
+
+/// Hands one entry to the handler, unwinding when it says stop.
+fn hand_on<E: de::Error>(handler: &mut EntryHandler<'_>, entry: Entry) -> Result<(), E> {
+    match handler(entry) {
+        Flow::Continue => Ok(()),
+        Flow::Stop => Err(E::custom(STOP)),
+    }
+}
+
+/// Streams the entries of an array (the top level, or the export's `Events`).
+fn stream_entries<'de, A: SeqAccess<'de>>(
+    handler: &mut EntryHandler<'_>,
+    mut seq: A,
+) -> Result<(), A::Error> {
+    while seq
+        .next_element_seed(EntrySeed {
+            handler: &mut *handler,
+        })?
+        .is_some()
+    {}
+    Ok(())
+}
+
+/// The `Events` of the module's export: an array of entries, or one entry.
+struct EventsSeed<'a, 'b> {
+    handler: &'a mut EntryHandler<'b>,
+}
+
+impl<'de> DeserializeSeed<'de> for EventsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventsSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("Events to be an array of event objects")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        stream_entries(self.handler, seq)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let fields = read_fields(map)?;
+        hand_on(self.handler, Entry::Object(Box::new(fields)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
 struct TopVisitor<'a, 'b> {
     handler: &'a mut EntryHandler<'b>,
+    /// `ExportedAt` as soon as it is read (before `Events` in the module's export, so it
+    /// is known even when the reading stops early).
+    exported_at: &'a mut Option<Value>,
 }
 
 impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of events or one event object")
+        f.write_str("an array of events, one event object, or {\"ExportedAt\", \"Events\"}")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(EntrySeed {
-                handler: &mut *self.handler,
-            })?
-            .is_some()
-        {}
-        Ok(())
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        stream_entries(self.handler, seq)
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let fields = read_fields(map)?;
-        match (self.handler)(Entry::Object(Box::new(fields))) {
-            Flow::Continue => Ok(()),
-            Flow::Stop => Err(de::Error::custom(STOP)),
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut fields = Fields::default();
+        let mut envelope = false;
+        while let Some(key) = map.next_key::<Field>()? {
+            match key {
+                Field::ExportedAt => {
+                    envelope = true;
+                    *self.exported_at = Some(map.next_value::<Value>()?);
+                }
+                Field::Events => {
+                    envelope = true;
+                    map.next_value_seed(EventsSeed {
+                        handler: &mut *self.handler,
+                    })?;
+                }
+                other => fields.take(other, &mut map)?,
+            }
         }
+        if envelope {
+            return Ok(());
+        }
+        hand_on(self.handler, Entry::Object(Box::new(fields)))
     }
 }
 
@@ -323,6 +408,8 @@ pub(super) fn read_json<R: BufRead>(
         warnings: Warnings::default(),
         stopped: false,
         truncated: None,
+        modified: None,
+        exported_at: None,
     };
     // Skip leading white space to tell an empty export (Get-WinEvent found nothing) and
     // non-JSON files apart before the parser sees them.
@@ -391,14 +478,25 @@ pub(super) fn read_json<R: BufRead>(
             }
         }
     };
+    let mut exported_at = None;
     let mut de = serde_json::Deserializer::from_reader(reader);
     let outcome = serde::Deserializer::deserialize_any(
         &mut de,
         TopVisitor {
             handler: &mut handler,
+            exported_at: &mut exported_at,
         },
     )
     .and_then(|()| de.end());
+    if let Some(v) = exported_at.filter(|v| !v.is_null()) {
+        match Timestamp::decode(&Node::root(&v)) {
+            Ok(t) => report.exported_at = Some(t),
+            Err(_) => report.warnings.push(format!(
+                "ExportedAt {} is not a time (\\/Date(ms)\\/ or ISO 8601); it was ignored",
+                short(&v)
+            )),
+        }
+    }
     match outcome {
         Ok(()) => Ok(report),
         Err(_) if report.stopped => Ok(report),
