@@ -16,6 +16,7 @@ pub mod ou_names;
 pub mod password_policy;
 pub mod pdc;
 pub mod sam;
+pub mod sam_dc;
 pub mod sddl;
 pub mod service;
 pub mod tenant;
@@ -189,6 +190,7 @@ pub const RULES: &[&Rule] = &[
     &dotnet::DOTNET,
     &os::OS,
     &sam::RESTRICT_REMOTE_SAM,
+    &sam_dc::RESTRICT_REMOTE_SAM_DC,
     &pdc::PDC,
     &pdc::PDC_REACHABLE,
     &pdc::PREFERRED_DC,
@@ -214,6 +216,10 @@ pub const AREAS: &[Area] = &[
     (".NET Framework", dotnet::evaluate),
     ("the operating system", os::evaluate),
     ("RestrictRemoteSam", sam::evaluate),
+    (
+        "RestrictRemoteSam on the domain controllers",
+        sam_dc::evaluate,
+    ),
     ("PDC emulators and preferred DCs", pdc::evaluate),
     ("domain controllers and forest level", dc::evaluate),
     ("password policies", password_policy::evaluate),

@@ -46,6 +46,10 @@ function Test-WritebackPrerequisite {
     For a live run: the UPN of a user you will test writeback with; without it the test user
     checks are skipped.
 
+    .PARAMETER AllDomainControllers
+    For a live run: reads RestrictRemoteSam on every writable domain controller, not only on each
+    domain's PDC emulator (passed to Get-WritebackEnvironment).
+
     .PARAMETER Quiet
     Returns a single Boolean per snapshot instead of result objects: $true when no check has the
     status Fail or Error, $false otherwise. Warnings and skipped checks do not make it $false.
@@ -136,6 +140,9 @@ function Test-WritebackPrerequisite {
         [ValidateNotNullOrEmpty()]
         [string] $TestUser,
 
+        [Parameter(ParameterSetName = 'Live')]
+        [switch] $AllDomainControllers,
+
         [Parameter()]
         [switch] $Quiet
     )
@@ -164,6 +171,9 @@ function Test-WritebackPrerequisite {
                     }
                     if ($PSBoundParameters.ContainsKey('TestUser')) {
                         $collect['TestUser'] = $TestUser
+                    }
+                    if ($AllDomainControllers) {
+                        $collect['AllDomainControllers'] = $true
                     }
                     $snapshot = Get-WritebackEnvironment @collect
                     $snapshotFile = Save-WbdSnapshotFile -InputObject $snapshot
