@@ -71,7 +71,7 @@ BeforeAll {
         'PRE-SSPR-ADMINS', 'PRE-TENANT-DIRSYNC', 'PRE-TESTUSER-SYNCED', 'PRE-ADMIN-CLOUDONLY', 'PRE-ADMIN-FEDERATED',
         'PRE-ADMIN-ROLE', 'PRE-CONNECT-VERSION', 'PRE-CONNECT-CONFIGVERSION', 'PRE-ADSYNC-RUNNING', 'PRE-SCHEDULER',
         'PRE-STAGING-MODE', 'PRE-WRITEBACK-ENABLED', 'PRE-CONNECTOR-RUNS', 'PRE-TLS12', 'PRE-DOTNET', 'PRE-OS',
-        'PRE-RESTRICTREMOTESAM', 'PRE-PDC', 'PRE-PDC-REACHABLE', 'PRE-PREFERRED-DC', 'PRE-DC-OS', 'PRE-FOREST-LEVEL',
+        'PRE-RESTRICTREMOTESAM', 'PRE-RESTRICTREMOTESAM-DC', 'PRE-PDC', 'PRE-PDC-REACHABLE', 'PRE-PREFERRED-DC', 'PRE-DC-OS', 'PRE-FOREST-LEVEL',
         'PRE-PWD-MINAGE', 'PRE-PWD-HISTORY', 'PRE-OU-CHARS'
     )
 
@@ -414,6 +414,7 @@ Describe 'Test-WritebackPrerequisite -Path on the snapshot fixtures' {
             'PRE-DOTNET|SYNC01|Pass|Supported'
             'PRE-OS|SYNC01|Pass|Supported'
             'PRE-RESTRICTREMOTESAM|SYNC01|Pass|NotSet'
+            'PRE-RESTRICTREMOTESAM-DC|DC01.contoso.com|Pass|NotSet'
             'PRE-PDC|contoso.com|Pass|PdcKnown'
             'PRE-PDC-REACHABLE|contoso.com|Skipped|SavedSnapshot'
             'PRE-PREFERRED-DC|contoso.com|Pass|PreferredWritable'
@@ -547,7 +548,7 @@ $prompts = @($Error | Where-Object -FilterScript { $_.Exception -is [System.Mana
             $section = 'ActiveDirectory'
             if ($id -match '^PRE-(LICENSE|SSPR|TENANT|TESTUSER|ADMIN)-') {
                 $section = 'Tenant'
-            } elseif ($id -match '^PRE-(CONNECT|ADSYNC|SCHEDULER|STAGING|WRITEBACK|CONNECTOR|TLS12|DOTNET|OS$|RESTRICTREMOTESAM)') {
+            } elseif ($id -match '^PRE-(CONNECT|ADSYNC|SCHEDULER|STAGING|WRITEBACK|CONNECTOR|TLS12|DOTNET|OS$|RESTRICTREMOTESAM$)') {
                 $section = 'Connect'
             }
             '{0} {1} {2} {3}' -f $id, $result.Status, $result.Evidence.Outcome, $result.Evidence.Section | Should -Be ('{0} Skipped SectionUnavailable {1}' -f $id, $section)
