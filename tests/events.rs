@@ -5,8 +5,9 @@
 //! `wbdiag events` exit codes, and the relay link into `connectivity`.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use events_gen::write_huge_log;
 use serde_json::{json, Value};
@@ -22,6 +23,43 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/events")
         .join(name)
+}
+
+/// Sets `path`'s modification time to `ms` (milliseconds since 1970), as if the file had
+/// been written then.
+fn set_mtime(path: &Path, ms: i64) {
+    let at: SystemTime = UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).expect("after 1970"));
+    File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(at))
+        .expect("set the modification time");
+}
+
+/// The newest event time in `path`.
+fn newest_event(path: &Path) -> Timestamp {
+    let mut newest = Timestamp(i64::MIN);
+    input::read_file(
+        path,
+        &mut |e| {
+            newest = newest.max(e.time);
+            Flow::Continue
+        },
+        &mut |_| {},
+    )
+    .expect("readable fixture");
+    newest
+}
+
+/// A copy of fixture `name` written when its newest event was logged (as an export taken
+/// at once): without Now, its heartbeat is measured against that modification time, as the
+/// fixture's results were designed. The directory must outlive the path.
+fn exported(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(name);
+    std::fs::copy(fixture(name), &path).expect("copy fixture");
+    set_mtime(&path, newest_event(&path).0);
+    (dir, path)
 }
 
 /// Runs the events command through the JSON entry point; returns the report.
@@ -127,8 +165,10 @@ const FAMILIES: &[&str] = &[
 #[test]
 fn windows_powershell_and_powershell_7_exports_give_identical_results() {
     for family in FAMILIES {
-        let ps51 = events(&fixture(&format!("{family}.ps51.json")), json!({}));
-        let ps7 = events(&fixture(&format!("{family}.ps7.json")), json!({}));
+        let (_a, ps51) = exported(&format!("{family}.ps51.json"));
+        let (_b, ps7) = exported(&format!("{family}.ps7.json"));
+        let ps51 = events(&ps51, json!({}));
+        let ps7 = events(&ps7, json!({}));
         assert_eq!(comparable(&ps51), comparable(&ps7), "{family}");
         let read = result(&ps7, "EVT-READ");
         assert_eq!(read["Status"], json!("Pass"), "{family}: {read}");
@@ -141,8 +181,12 @@ fn windows_powershell_and_powershell_7_exports_give_identical_results() {
 /// `LevelDisplayName`, here "Fehler", "Warnung", "Informationen") is read like an English one.
 #[test]
 fn a_german_export_with_numeric_levels_reads_like_an_english_one() {
-    let german = events(&fixture("directory.de.ps7.json"), json!({}));
-    let english = events(&fixture("directory.ps7.json"), json!({}));
+    // Copies whose file time is their newest event, so that the heartbeat's reference time
+    // does not depend on when each fixture was checked out.
+    let (_a, german) = exported("directory.de.ps7.json");
+    let (_b, english) = exported("directory.ps7.json");
+    let german = events(&german, json!({}));
+    let english = events(&english, json!({}));
     assert_eq!(comparable(&german), comparable(&english));
     let failures = german["Summary"]["Fail"].as_u64().expect("Fail count");
     assert!(failures > 0, "{german}");
@@ -150,7 +194,8 @@ fn a_german_export_with_numeric_levels_reads_like_an_english_one() {
 
 #[test]
 fn a_healthy_log_passes() {
-    let r = events(&fixture("healthy.ps7.json"), json!({}));
+    let (_dir, path) = exported("healthy.ps7.json");
+    let r = events(&path, json!({}));
     assert_eq!(r["Summary"]["Fail"], json!(0), "{}", ids(&r).join(", "));
     assert_eq!(r["Summary"]["Warning"], json!(0), "{}", ids(&r).join(", "));
     expect(&r, "EVT-READ", "Pass", "Read");
@@ -161,7 +206,9 @@ fn a_healthy_log_passes() {
     let hb = &result(&r, "EVT-HEARTBEAT")["Evidence"];
     assert_eq!(hb["HeartbeatCount"], json!(36));
     assert_eq!(hb["AgeMinutes"], json!(0));
-    assert_eq!(hb["ReferenceIs"], json!("NewestEvent"));
+    assert_eq!(hb["ReferenceIs"], json!("FileModified"));
+    assert_eq!(hb["ReferenceTime"], json!("2024-06-03T10:58:00.123Z"));
+    assert_eq!(hb["Basis"], json!("Inference"), "{hb}");
     assert_eq!(hb["LastHeartbeat"], json!("2024-06-03T10:58:00.123Z"));
     let ops = &result(&r, "EVT-OPERATIONS")["Evidence"];
     for kind in ["Resets", "Changes", "AdminResets"] {
@@ -209,6 +256,182 @@ fn heartbeat_age_is_measured_against_now() {
     assert_eq!(result(&r, "EVT-READ")["Evidence"]["Analysed"], json!(1));
 }
 
+/// Heartbeats every five minutes from 07:00 to 08:00 on 2024-06-03, PasswordResetService
+/// only (as an export filtered to that source writes it), newest first.
+fn heartbeats_until_eight(dir: &Path, name: &str) -> PathBuf {
+    let times: Vec<String> = (0..=12)
+        .rev()
+        .map(|i| format!("2024-06-03T07:{:02}:00Z", i * 5).replace("07:60", "08:00"))
+        .collect();
+    let events: Vec<(u32, &str, &str, &str, &str)> = times
+        .iter()
+        .map(|t| (31019, PRS, t.as_str(), "Information", HB))
+        .collect();
+    write_log(dir, name, &events)
+}
+
+const EIGHT: i64 = 1_717_401_600_000; // 2024-06-03T08:00:00Z
+const MINUTE: i64 = 60_000;
+
+/// Issue 10 item 9: the export was taken three hours after the last heartbeat. Measured
+/// against its newest event (the old reference) it looked current; measured against the
+/// time the file was written, it fails, and the message says which time was used and why.
+#[test]
+fn a_filtered_export_taken_after_the_heartbeats_stopped_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = heartbeats_until_eight(dir.path(), "prs-only.json");
+    set_mtime(&path, EIGHT + 180 * MINUTE);
+    let r = events(&path, json!({}));
+    expect(&r, "EVT-HEARTBEAT", "Fail", "Stale");
+    let hb = result(&r, "EVT-HEARTBEAT");
+    assert_eq!(hb["Evidence"]["AgeMinutes"], json!(180), "{hb}");
+    assert_eq!(hb["Evidence"]["ReferenceIs"], json!("FileModified"));
+    assert_eq!(
+        hb["Evidence"]["ReferenceTime"],
+        json!("2024-06-03T11:00:00Z")
+    );
+    let message = hb["Message"].as_str().unwrap_or_default();
+    for needle in [
+        "180 minutes before 2024-06-03T11:00:00Z (the time the file was last written)",
+        "records no export time",
+        "--now",
+    ] {
+        assert!(message.contains(needle), "{needle} not in {message}");
+    }
+    assert!(
+        hb["Evidence"]["ReferenceReason"]
+            .as_str()
+            .is_some_and(|t| t.contains("copied or edited later")),
+        "{hb}"
+    );
+    assert_eq!(
+        result(&r, "EVT-READ")["Evidence"]["FileModified"],
+        json!("2024-06-03T11:00:00Z")
+    );
+    // Now still decides when given: five minutes after the last heartbeat it is current.
+    let r = events(&path, json!({"Now": "2024-06-03T08:05:00Z"}));
+    expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
+    // The CLI without --now fails the same export (exit 1) and names the time it used.
+    let run = wbdiag(
+        &["events", "--file", &path.to_string_lossy(), "--json"],
+        Duration::from_secs(20),
+    );
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    expect(&report, "EVT-HEARTBEAT", "Fail", "Stale");
+    assert_eq!(
+        result(&report, "EVT-HEARTBEAT")["Evidence"]["ReferenceIs"],
+        json!("FileModified")
+    );
+}
+
+/// The module's export records when the log was read; that time wins over the file's
+/// (which a copy or a download moves), and older exports without it are still read.
+#[test]
+fn the_export_time_the_module_records_is_the_reference() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plain = heartbeats_until_eight(dir.path(), "plain.json");
+    let events_json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&plain).expect("read")).expect("JSON");
+    let write_export = |name: &str, exported_at: &str, mtime: i64| -> PathBuf {
+        let path = dir.path().join(name);
+        let body =
+            json!({"ExportedAt": exported_at, "ComputerName": "SYNC01", "Events": events_json});
+        std::fs::write(&path, body.to_string()).expect("write");
+        set_mtime(&path, mtime);
+        path
+    };
+    // Read three hours after the last heartbeat, the file written a minute after that
+    // heartbeat (as if its time had been kept from an earlier copy): the recorded time wins.
+    let late = write_export("late.json", "2024-06-03T11:00:00Z", EIGHT + MINUTE);
+    let r = events(&late, json!({}));
+    expect(&r, "EVT-HEARTBEAT", "Fail", "Stale");
+    let hb = &result(&r, "EVT-HEARTBEAT")["Evidence"];
+    assert_eq!(hb["ReferenceIs"], json!("ExportedAt"), "{hb}");
+    assert_eq!(hb["AgeMinutes"], json!(180));
+    assert_eq!(
+        result(&r, "EVT-READ")["Evidence"]["ExportedAt"],
+        json!("2024-06-03T11:00:00Z")
+    );
+    assert!(result(&r, "EVT-HEARTBEAT")["Message"]
+        .as_str()
+        .is_some_and(|m| m.contains("the export time the file records")));
+    // Read five minutes after the last heartbeat, copied a day later: still current.
+    let copied = write_export("copied.json", "2024-06-03T08:05:00Z", EIGHT + 1440 * MINUTE);
+    let r = events(&copied, json!({}));
+    expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
+    assert_eq!(
+        result(&r, "EVT-HEARTBEAT")["Evidence"]["ReferenceIs"],
+        json!("ExportedAt")
+    );
+    // A recorded time older than the newest event is not the export time.
+    let odd = write_export("odd.json", "2024-06-03T07:00:00Z", EIGHT + 30 * MINUTE);
+    let r = events(&odd, json!({}));
+    expect(&r, "EVT-HEARTBEAT", "Fail", "Stale");
+    let hb = &result(&r, "EVT-HEARTBEAT")["Evidence"];
+    assert_eq!(hb["ReferenceIs"], json!("FileModified"), "{hb}");
+    assert!(hb["ReferenceReason"]
+        .as_str()
+        .is_some_and(|t| t.contains("older than its newest event")));
+}
+
+/// A file time older than the newest event cannot be when the export was written; the
+/// newest event is then the reference, and the result says how weak that is.
+#[test]
+fn a_file_time_before_the_newest_event_falls_back_to_the_newest_event() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = heartbeats_until_eight(dir.path(), "restored.json");
+    set_mtime(&path, EIGHT - 60 * MINUTE);
+    let r = events(&path, json!({}));
+    expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
+    let hb = &result(&r, "EVT-HEARTBEAT")["Evidence"];
+    assert_eq!(hb["ReferenceIs"], json!("NewestEvent"), "{hb}");
+    assert!(hb["ReferenceReason"]
+        .as_str()
+        .is_some_and(|t| t.contains("modification time") && t.contains("cannot show heartbeats")));
+}
+
+/// An .evtx file records no export time; its modification time is the reference.
+#[test]
+fn an_evtx_file_is_measured_against_its_modification_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("Application.evtx");
+    std::fs::copy(fixture("evtx-new-user-security.evtx"), &path).expect("copy");
+    set_mtime(&path, EIGHT);
+    let r = events(&path, json!({}));
+    let hb = &result(&r, "EVT-HEARTBEAT")["Evidence"];
+    assert_eq!(hb["ReferenceIs"], json!("FileModified"), "{hb}");
+    assert_eq!(hb["ReferenceTime"], json!("2024-06-03T08:00:00Z"));
+    assert_eq!(
+        result(&r, "EVT-READ")["Evidence"]["ExportedAt"],
+        Value::Null
+    );
+}
+
+/// hr 0x80230405 is known only from an issue thread (a 6329 reported for users outside a
+/// selective password hash sync scope); its result says so and links the thread.
+#[test]
+fn an_hr_code_known_only_from_an_issue_thread_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "An unexpected error has occurred during a password set operation. \r\n \"ERR_: MMS(7720): ..\\ObjectSearcher.cpp(461): AD Object is not present. \r\nBAIL: MMS(7720): ..\\ObjectSearcher.cpp(491): 0x80230405 (The operation failed because the object cannot be found): No password writeback targets found.\"";
+    let path = write_log(
+        dir.path(),
+        "targets.json",
+        &[(6329, "ADSync", "2024-06-03T08:00:00Z", "Error", text)],
+    );
+    let r = events(&path, json!({"Now": "2024-06-03T08:01:00Z"}));
+    let hr = result(&r, "EVT-HR-80230405");
+    assert_eq!(hr["Status"], json!("Warning"), "{hr}");
+    assert_eq!(hr["Evidence"]["Basis"], json!("IssueThread"));
+    assert_eq!(
+        hr["Evidence"]["Source"],
+        json!("https://github.com/MicrosoftDocs/azure-docs/issues/106884")
+    );
+    assert!(hr["Message"].as_str().is_some_and(
+        |m| m.contains("public issue thread") && m.contains("selective password hash sync")
+    ));
+}
+
 #[test]
 fn since_skips_older_events() {
     let path = fixture("healthy.ps51.json");
@@ -224,7 +447,8 @@ fn since_skips_older_events() {
 
 #[test]
 fn a_relay_outage_with_time_skew() {
-    let r = events(&fixture("relay-down.ps51.json"), json!({}));
+    let (_dir, path) = exported("relay-down.ps51.json");
+    let r = events(&path, json!({}));
     expect(&r, "EVT-HEARTBEAT", "Fail", "Stale");
     assert_eq!(
         result(&r, "EVT-HEARTBEAT")["Evidence"]["AgeMinutes"],
@@ -275,7 +499,8 @@ fn a_relay_outage_with_time_skew() {
 
 #[test]
 fn active_directory_failures_are_explained_by_hr_code_and_text() {
-    let r = events(&fixture("directory.ps7.json"), json!({}));
+    let (_dir, path) = exported("directory.ps7.json");
+    let r = events(&path, json!({}));
     expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
     expect(&r, "EVT-OPERATIONS", "Warning", "SomeFailed");
     for id in [
@@ -323,6 +548,22 @@ fn active_directory_failures_are_explained_by_hr_code_and_text() {
         .as_str()
         .is_some_and(|m| m.contains("reserved character")));
     assert_eq!(result(&r, "EVT-HR-80230619")["Target"], json!("0x80230619"));
+    // Where each explanation comes from, and a caveat when it is not Microsoft's page.
+    let basis = |id: &str| result(&r, id)["Evidence"]["Basis"].clone();
+    assert_eq!(basis("EVT-HR-80230619"), json!("Microsoft"));
+    assert_eq!(basis("EVT-33004"), json!("Microsoft"));
+    assert_eq!(basis("EVT-SIG-SAM-DENIED"), json!("Microsoft"));
+    let third = result(&r, "EVT-HR-80230626");
+    assert_eq!(third["Evidence"]["Basis"], json!("ThirdParty"), "{third}");
+    assert!(third["Message"]
+        .as_str()
+        .is_some_and(|m| m.contains("third-party reports")));
+    assert!(result(&r, "EVT-HR-80230619")["Message"]
+        .as_str()
+        .is_some_and(|m| !m.contains("not from Microsoft")));
+    assert!(result(&r, "EVT-33004")["Evidence"]["SourceRead"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("2026-")));
     // A later success turns an AD DS failure into a partial one.
     let later = fixture("directory.ps7.json");
     let text = std::fs::read_to_string(&later).expect("read");
@@ -417,6 +658,7 @@ fn malformed_entries_become_warnings_and_the_rest_is_read() {
     let dir = tempfile::tempdir().expect("tempdir");
     let p = dir.path().join("malformed.json");
     std::fs::write(&p, text).expect("write");
+    set_mtime(&p, newest_event(&p).0);
     let r = events(&p, json!({}));
     expect(&r, "EVT-READ", "Warning", "ReadWithWarnings");
     let read = &result(&r, "EVT-READ")["Evidence"];
@@ -444,7 +686,8 @@ fn malformed_entries_become_warnings_and_the_rest_is_read() {
 
 #[test]
 fn a_truncated_export_keeps_the_events_before_the_cut() {
-    let r = events(&fixture("truncated.ps7.json"), json!({}));
+    let (_dir, path) = exported("truncated.ps7.json");
+    let r = events(&path, json!({}));
     expect(&r, "EVT-READ", "Warning", "Truncated");
     let read = &result(&r, "EVT-READ")["Evidence"];
     assert!(
@@ -611,7 +854,7 @@ fn damaged_evtx_files_are_reported_not_fatal() {
 #[test]
 fn wbdiag_events_exit_codes_and_table() {
     let limit = Duration::from_secs(20);
-    let healthy = fixture("healthy.ps51.json");
+    let (_dir, healthy) = exported("healthy.ps51.json");
     let r = wbdiag(&["events", "--file", &healthy.to_string_lossy()], limit);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(
@@ -747,6 +990,9 @@ fn a_huge_log_is_streamed_in_bounded_memory() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("huge.json");
     write_huge_log(&path, N);
+    // Written a minute after its newest event (2024-06-03T08:00:00Z + (N - 1) * 30 s).
+    let newest_ms = (1_717_401_600 + (i64::try_from(N).expect("N") - 1) * 30) * 1000;
+    set_mtime(&path, newest_ms + 60_000);
     let size = std::fs::metadata(&path).expect("size").len();
     let started = Instant::now();
     let r = wbdiag(
@@ -819,7 +1065,8 @@ fn a_relative_since_on_an_old_export_counts_back_from_its_newest_event() {
     // healthy.* was saved in June 2024: "the last hour" is the last hour of the export,
     // not of this machine's clock (which used to skip every event and report writeback as
     // not enabled).
-    let r = events(&fixture("healthy.ps51.json"), json!({"Since": "1h"}));
+    let (_dir, healthy51) = exported("healthy.ps51.json");
+    let r = events(&healthy51, json!({"Since": "1h"}));
     let read = &result(&r, "EVT-READ")["Evidence"];
     assert_eq!(read["Since"], json!("2024-06-03T09:58:00.123Z"), "{read}");
     assert_eq!(read["Analysed"], json!(15), "{read}");
@@ -828,7 +1075,7 @@ fn a_relative_since_on_an_old_export_counts_back_from_its_newest_event() {
     expect(&r, "EVT-HEARTBEAT", "Pass", "Recent");
     assert_eq!(
         result(&r, "EVT-HEARTBEAT")["Evidence"]["ReferenceIs"],
-        json!("NewestEvent")
+        json!("FileModified")
     );
     // An explicit Now still anchors the span.
     let r = events(
@@ -837,11 +1084,12 @@ fn a_relative_since_on_an_old_export_counts_back_from_its_newest_event() {
     );
     assert_eq!(result(&r, "EVT-READ")["Evidence"]["Analysed"], json!(14));
     // The CLI: --since 24h on the old export diagnoses it (exit 0, heartbeat current).
+    let (_dir7, healthy7) = exported("healthy.ps7.json");
     let run = wbdiag(
         &[
             "events",
             "--file",
-            &fixture("healthy.ps7.json").to_string_lossy(),
+            &healthy7.to_string_lossy(),
             "--since",
             "24h",
             "--json",

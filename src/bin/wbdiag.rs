@@ -37,7 +37,7 @@ struct EventsArgs {
     /// Skip older events: an ISO 8601 time, or a span before --now such as 7d, 24h or 30m.
     #[arg(long, value_name = "WHEN")]
     since: Option<String>,
-    /// Reference time for the heartbeat's age (ISO 8601); default: the newest event in the file.
+    /// Reference time for the heartbeat's age (ISO 8601); default: the export time the file records, else its modification time.
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
     /// Stop after this many events (in file order).

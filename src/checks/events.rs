@@ -7,10 +7,11 @@
 //! - `Since`: skip older events; an ISO 8601 time, or a span before `Now` such as `7d`,
 //!   `24h`, `90m`, `2w`. Without `Now` a span counts back from the newest event in the
 //!   file (found by a first pass over it), so `7d` means the export's last 7 days
-//!   however long ago it was saved, not "nothing" for an old export;
+//!   however long ago it was saved or copied, not "nothing" for an old export;
 //! - `Now`: the time the heartbeat's age is measured against (ISO 8601; for reproducible
-//!   runs and live runs). Without it the newest event in the file is used, which suits an
-//!   export analysed later;
+//!   runs and live runs). Without it, the export time the file records (`ExportedAt` of
+//!   the module's export), else the file's modification time (when an export was written),
+//!   else the newest event; the result says which and why ([`crate::events::reference`]);
 //! - `MaxEvents`: stop after this many events (those passing `Since`), in file order.
 
 use std::path::Path;

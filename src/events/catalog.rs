@@ -3,9 +3,11 @@
 //!
 //! Source: Microsoft's "Troubleshoot self-service password reset writeback" page (the
 //! complete PasswordResetService table, the ADSync 6329 hr codes, the reserved
-//! characters), its support articles, and the facts file's §4. Entries that only
-//! third-party material supports say so in their text.
+//! characters), its support articles, and the facts file's §4. Every entry names its
+//! source and the date it was read ([`super::sources`]); results built from an entry that
+//! rests on an issue thread, third-party material or an inference say so.
 
+use super::sources::{self, Provenance};
 use crate::api::Status;
 
 /// Troubleshoot SSPR writeback (the event tables).
@@ -127,6 +129,8 @@ pub struct EventInfo {
     pub fix: &'static str,
     /// Documentation page.
     pub docs: &'static str,
+    /// Where the meaning and fix come from, and when that was read.
+    pub provenance: Provenance,
 }
 
 impl EventInfo {
@@ -147,7 +151,7 @@ impl EventInfo {
 }
 
 const AS_31003: &str = "Choose a password that meets the on-premises policy (age, history, complexity, password filters); give the AD DS connector account Reset password, Write lockoutTime and Write pwdLastSet on descendant user objects (Set-ADSyncPasswordWritebackPermissions); accounts in protected groups (adminCount=1) cannot be reset through writeback by design. The ADSync events logged with it (6329 and its hr code) say which.";
-const TOGGLE: &str = "Disable and re-enable password writeback in the Entra Connect wizard (Optional features), then restart the ADSync service.";
+const TOGGLE: &str = "Disable and re-enable password writeback in the Entra Connect wizard (Optional features), signed in with a managed (cloud-only or password hash synchronized) account with the Hybrid Identity Administrator role, then restart the ADSync service.";
 
 macro_rules! ev {
     ($src:ident, $id:expr, $name:expr, $kind:ident, $status:ident, $scope:ident, $meaning:expr, $fix:expr) => {
@@ -164,6 +168,20 @@ macro_rules! ev {
         )
     };
     ($src:ident, $id:expr, $name:expr, $kind:ident, $status:ident, $scope:ident, $meaning:expr, $fix:expr, $docs:expr) => {
+        ev!(
+            $src,
+            $id,
+            $name,
+            $kind,
+            $status,
+            $scope,
+            $meaning,
+            $fix,
+            $docs,
+            sources::TROUBLESHOOT
+        )
+    };
+    ($src:ident, $id:expr, $name:expr, $kind:ident, $status:ident, $scope:ident, $meaning:expr, $fix:expr, $docs:expr, $prov:expr) => {
         EventInfo {
             source: Source::$src,
             id: $id,
@@ -174,6 +192,7 @@ macro_rules! ev {
             meaning: $meaning,
             fix: $fix,
             docs: $docs,
+            provenance: $prov,
         }
     };
 }
@@ -207,18 +226,18 @@ pub const EVENTS: &[EventInfo] = &[
     ev!(PasswordResetService, 31013, "OffboardingEventSuccess", Info, Pass, Activity,
         "Offboarding succeeded: password writeback is disabled.", ""),
     ev!(PasswordResetService, 31014, "OffboardingEventFail", Error, Fail, Setup,
-        "Offboarding failed: the cloud or on-premises administrator lacks rights, or a federated Global Administrator account was used.", "Check the administrators' rights and run the wizard with a managed (cloud-only or password hash synced) administrator account, not a federated one."),
+        "Offboarding failed: the cloud or on-premises administrator lacks rights, or a federated Hybrid Administrator account was used.", "Check the administrators' rights and run the wizard with a managed (cloud-only or password hash synchronized) account with the Hybrid Identity Administrator role, not a federated one."),
     ev!(PasswordResetService, 31015, "WriteBackServiceStarted", Info, Pass, Activity,
         "The writeback service started and accepts requests.", ""),
     ev!(PasswordResetService, 31016, "WriteBackServiceStopped", Warning, Warning, Channel,
         "The writeback service stopped; password requests from the cloud fail until it starts again.", "Start the ADSync service (Restart-Service ADSync) and read the events logged just before the stop to find out why it stopped."),
     ev!(PasswordResetService, 31017, "AuthTokenSuccess", Info, Pass, Activity,
-        "An authorisation token was obtained for the Global Administrator given in setup, to start onboarding or offboarding.", ""),
+        "An authorisation token was obtained for the Hybrid Administrator given in setup, to start onboarding or offboarding.", ""),
     ev!(PasswordResetService, 31018, "KeyPairCreationSuccess", Info, Pass, Activity,
         "The password encryption key was created.", ""),
     ev!(PasswordResetService, 31019, "ServiceBusHeartBeat", Info, Pass, Activity,
-        "Heartbeat sent to the tenant's Service Bus relay; the service sends one about every 5 minutes, so a missing heartbeat means writeback is not healthy.",
-        "Restart the ADSync service, then test outbound HTTPS to *.servicebus.windows.net and *.passwordreset.microsoftonline.com (wbdiag connectivity / Test-WritebackConnectivity).", DOC_CONCEPT),
+        "A request to the tenant's Service Bus relay succeeded. Microsoft documents a writeback heartbeat every five minutes; this tool reads 31019 as that heartbeat, so a long gap without it means writeback is not talking to its relay.",
+        "Restart the ADSync service, then test outbound HTTPS to *.servicebus.windows.net and *.passwordreset.microsoftonline.com (wbdiag connectivity / Test-WritebackConnectivity).", DOC_CONCEPT, sources::INFERENCE_HEARTBEAT),
     ev!(PasswordResetService, 31034, "ServiceBusListenerError", Error, Fail, Channel,
         "The service could not connect to the tenant's Service Bus listener.",
         "Allow outbound HTTPS (443) to the relay hosts. If the message says \"The remote certificate is invalid\", install the Azure root CAs (DigiCert Global Root G2, Microsoft RSA Root CA 2017, ...) and make sure no proxy inspects TLS."),
@@ -245,17 +264,17 @@ pub const EVENTS: &[EventInfo] = &[
     ev!(PasswordResetService, 32008, "ValidationError", Error, Fail, Setup,
         "The password reset web service sent an invalid response.", TOGGLE),
     ev!(PasswordResetService, 32009, "AuthTokenError", Error, Fail, Setup,
-        "No token could be obtained for the Global Administrator given in setup: wrong password, or a federated account (the wizard shows \"Error getting auth token\").",
-        "Run the Entra Connect wizard again with the correct credentials of a managed (cloud-only or password hash synced) administrator, not a federated one."),
+        "No token could be obtained for the Hybrid Administrator given in setup: wrong user name or password, or a federated account (the wizard shows \"Error getting auth token\").",
+        "Run the Entra Connect wizard again with the correct user name and password of a managed (cloud-only or password hash synchronized) account with the Hybrid Identity Administrator role, not a federated one."),
     ev!(PasswordResetService, 32010, "CryptoError", Error, Fail, Setup,
         "The encryption key could not be generated or a password could not be decrypted.",
         "Read the event details, then disable and re-enable password writeback."),
     ev!(PasswordResetService, 32011, "OnBoardingServiceError", Error, Fail, Setup,
         "Onboarding could not reach the web service: a firewall blocks it, or the administrator's token failed.",
-        "Allow outbound TCP 443 (and the legacy 9350-9354) to ssprdedicatedsbprodncu.servicebus.windows.net and *.passwordreset.microsoftonline.com, and use a non-federated administrator in the wizard."),
+        "Allow outbound TCP 443 (and the legacy 9350-9354) to ssprdedicatedsbprodncu.servicebus.windows.net and *.passwordreset.microsoftonline.com, and sign in to the wizard with a managed (cloud-only or password hash synchronized) account with the Hybrid Identity Administrator role."),
     ev!(PasswordResetService, 32013, "OffBoardingError", Error, Fail, Setup,
         "Offboarding could not reach the web service: a firewall blocks it, or the administrator's token failed.",
-        "Allow outbound TCP 443 to the relay host and the password reset service, and use a non-federated administrator in the wizard."),
+        "Allow outbound TCP 443 to the relay host and the password reset service, and sign in to the wizard with a managed (cloud-only or password hash synchronized) account with the Hybrid Identity Administrator role."),
     ev!(PasswordResetService, 32014, "ServiceBusWarning", Warning, Warning, Channel,
         "The Service Bus connection had to be retried. Occasional retries are normal; frequent ones point at a high-latency or low-bandwidth path.",
         "Check the network path to *.servicebus.windows.net: proxies and firewalls must keep idle connections open for several minutes."),
@@ -294,7 +313,7 @@ pub const EVENTS: &[EventInfo] = &[
         "Read the PasswordResetService events logged with it, restart the ADSync service, and if it persists disable and re-enable password writeback."),
     ev!(AdSync, 6306, "ServerOperationError", Error, Warning, Channel,
         "\"The server encountered an unexpected error while performing an operation for the client.\" Together with 6800, 32001 or 31044 it points at a skewed clock.",
-        "Check the server's time synchronisation (w32tm /query /status).", DOC_UNABLE),
+        "Check the server's time synchronisation (w32tm /query /status).", DOC_UNABLE, sources::UNABLE),
 ];
 
 /// The catalog entry for `source`/`id`.
@@ -365,9 +384,12 @@ pub struct HrInfo {
     pub status: Status,
     /// What it affects.
     pub scope: Scope,
+    /// Where the meaning and fix come from, and when that was read.
+    pub provenance: Provenance,
 }
 
-/// hr codes documented for writeback (and two only third-party material connects to it).
+/// hr codes documented for writeback, two that only third-party material connects to it,
+/// and one known only from an issue thread.
 pub const HR_CODES: &[HrInfo] = &[
     HrInfo {
         code: 0x8023_0619,
@@ -377,6 +399,7 @@ pub const HR_CODES: &[HrInfo] = &[
         docs: DOC_TROUBLESHOOT,
         status: Status::Warning,
         scope: Scope::Request,
+        provenance: sources::TROUBLESHOOT,
     },
     HrInfo {
         code: 0x8023_061F,
@@ -386,6 +409,7 @@ pub const HR_CODES: &[HrInfo] = &[
         docs: DOC_TROUBLESHOOT,
         status: Status::Fail,
         scope: Scope::Directory,
+        provenance: sources::TROUBLESHOOT,
     },
     HrInfo {
         code: 0x8023_0402,
@@ -395,6 +419,7 @@ pub const HR_CODES: &[HrInfo] = &[
         docs: DOC_TROUBLESHOOT,
         status: Status::Warning,
         scope: Scope::Request,
+        provenance: sources::TROUBLESHOOT,
     },
     HrInfo {
         code: 0x8007_00CE,
@@ -404,6 +429,7 @@ pub const HR_CODES: &[HrInfo] = &[
         docs: DOC_TROUBLESHOOT,
         status: Status::Fail,
         scope: Scope::Directory,
+        provenance: sources::TROUBLESHOOT,
     },
     HrInfo {
         code: 0x8023_062C,
@@ -413,33 +439,37 @@ pub const HR_CODES: &[HrInfo] = &[
         docs: DOC_8023062C,
         status: Status::Fail,
         scope: Scope::Directory,
+        provenance: sources::ERROR_8023062C,
     },
     HrInfo {
         code: 0x8023_0626,
         text: "The password could not be updated because the management agent credentials were denied access.",
-        meaning: "The AD DS connector account lacks the password rights, or the user has \"User cannot change password\" (from third-party reports; Microsoft only mentions \"management agent was denied access\").",
+        meaning: "The AD DS connector account lacks the password rights, or the user has \"User cannot change password\".",
         fix: "Grant the AD DS connector account Reset password, Write lockoutTime and Write pwdLastSet on descendant user objects (Set-ADSyncPasswordWritebackPermissions).",
         docs: DOC_PERMISSIONS,
         status: Status::Fail,
         scope: Scope::Directory,
+        provenance: sources::THIRD_PARTY_80230626,
     },
     HrInfo {
         code: 0x8000_5000,
         text: "An invalid directory pathname was passed.",
-        meaning: "The user's distinguished name contains reserved characters (from third-party reports; Microsoft documents the link between 33001 and reserved characters).",
+        meaning: "The user's distinguished name contains reserved characters.",
         fix: "Rename the OU or object so that its name has no leading space or #, no trailing space and none of , + \" \\ < > ; = / LF CR.",
         docs: DOC_TROUBLESHOOT,
         status: Status::Fail,
         scope: Scope::Directory,
+        provenance: sources::THIRD_PARTY_80005000,
     },
     HrInfo {
         code: 0x8023_0405,
         text: "No password writeback targets found.",
-        meaning: "The user's object is not present in on-premises AD DS (or not in the connector space of this Connect server).",
-        fix: "Check that the user exists on-premises and is in the sync scope of this Connect server.",
+        meaning: "The sync engine found no on-premises object to write the password to: the user's AD DS object is missing, not joined to the cloud object through the metaverse, or outside the scope of the password sync rule (reported for users outside a selective password hash sync scope).",
+        fix: "Check that the user exists on-premises, is synchronised by this Connect server (joined through the metaverse), and is in the scope of password hash sync if it is selective.",
         docs: DOC_TROUBLESHOOT,
         status: Status::Warning,
         scope: Scope::Request,
+        provenance: sources::ISSUE_80230405,
     },
 ];
 
@@ -467,6 +497,8 @@ pub struct Signature {
     pub status: Status,
     /// What it affects.
     pub scope: Scope,
+    /// Where the meaning and fix come from, and when that was read.
+    pub provenance: Provenance,
 }
 
 /// Message signatures from Microsoft's "common errors" table and support articles.
@@ -480,6 +512,7 @@ pub const SIGNATURES: &[Signature] = &[
         docs: DOC_AZURE_CA,
         status: Status::Fail,
         scope: Scope::Channel,
+        provenance: sources::TROUBLESHOOT,
     },
     Signature {
         id: "EVT-SIG-POLICY-CONTROL",
@@ -490,6 +523,7 @@ pub const SIGNATURES: &[Signature] = &[
         docs: DOC_TROUBLESHOOT,
         status: Status::Fail,
         scope: Scope::Directory,
+        provenance: sources::TROUBLESHOOT,
     },
     Signature {
         id: "EVT-SIG-SAM-DENIED",
@@ -500,6 +534,7 @@ pub const SIGNATURES: &[Signature] = &[
         docs: DOC_SSPR_0029,
         status: Status::Fail,
         scope: Scope::Directory,
+        provenance: sources::SSPR_0029,
     },
     Signature {
         id: "EVT-SIG-MA-DENIED",
@@ -513,6 +548,7 @@ pub const SIGNATURES: &[Signature] = &[
         docs: DOC_PERMISSIONS,
         status: Status::Fail,
         scope: Scope::Directory,
+        provenance: sources::TROUBLESHOOT,
     },
     Signature {
         id: "EVT-SIG-OBJECT-NOT-FOUND",
@@ -523,6 +559,7 @@ pub const SIGNATURES: &[Signature] = &[
         docs: DOC_TROUBLESHOOT,
         status: Status::Warning,
         scope: Scope::Request,
+        provenance: sources::TROUBLESHOOT,
     },
     Signature {
         id: "EVT-SIG-MULTIPLE-MATCHES",
@@ -533,17 +570,19 @@ pub const SIGNATURES: &[Signature] = &[
         docs: DOC_TROUBLESHOOT,
         status: Status::Warning,
         scope: Scope::Request,
+        provenance: sources::TROUBLESHOOT,
     },
     Signature {
         id: "EVT-SIG-PROXY-AUTH",
         // Not "(407)" alone: ADSync texts carry process ids as "MMS(407)".
         phrases: &["proxy authentication required"],
         title: "The proxy asks for authentication",
-        meaning: "A proxy answered 407 Proxy Authentication Required; the ADSync service cannot answer proxy prompts (third-party reports).",
+        meaning: "A proxy answered 407 Proxy Authentication Required; the ADSync service cannot answer proxy prompts.",
         fix: "Let the Connect server through the proxy without authentication, or run ADSync as a domain account and set useDefaultCredentials=\"true\" in machine.config's <defaultProxy>.",
         docs: DOC_PREREQ,
         status: Status::Fail,
         scope: Scope::Channel,
+        provenance: sources::THIRD_PARTY_PROXY_407,
     },
 ];
 
@@ -606,6 +645,64 @@ mod tests {
         for s in SIGNATURES {
             assert!(s.id.starts_with("EVT-SIG-"));
             assert!(s.phrases.iter().all(|p| *p == p.to_lowercase()));
+        }
+    }
+
+    #[test]
+    fn every_fact_names_its_source_and_when_it_was_read() {
+        use super::sources::Basis;
+        let all = EVENTS
+            .iter()
+            .map(|e| e.provenance)
+            .chain(HR_CODES.iter().map(|h| h.provenance))
+            .chain(SIGNATURES.iter().map(|s| s.provenance));
+        for p in all {
+            assert!(!p.source.is_empty());
+            let date = p.read.as_bytes();
+            assert!(
+                date.len() == 10 && date[4] == b'-' && date[7] == b'-',
+                "{}",
+                p.read
+            );
+        }
+        let basis = |code| hr(code).map(|h| h.provenance.basis);
+        assert_eq!(basis(0x8023_0405), Some(Basis::IssueThread));
+        assert_eq!(basis(0x8023_0626), Some(Basis::ThirdParty));
+        assert_eq!(basis(0x8000_5000), Some(Basis::ThirdParty));
+        assert_eq!(basis(0x8023_0619), Some(Basis::Microsoft));
+        assert_eq!(
+            event(Source::PasswordResetService, 31019).map(|e| e.provenance.basis),
+            Some(Basis::Inference)
+        );
+        let proxy = SIGNATURES.iter().find(|s| s.id == "EVT-SIG-PROXY-AUTH");
+        assert_eq!(proxy.map(|s| s.provenance.basis), Some(Basis::ThirdParty));
+    }
+
+    /// The current troubleshooting page names the Hybrid Administrator for 31014, 31017
+    /// and 32009 (it said Global Administrator until 2024); the fixes ask for a managed
+    /// account with the Hybrid Identity Administrator role.
+    #[test]
+    fn setup_events_name_the_hybrid_administrator() {
+        for id in [31014, 31017, 32009] {
+            let e = event(Source::PasswordResetService, id).expect("documented");
+            assert!(e.meaning.contains("Hybrid Administrator"), "{id}");
+        }
+        for id in [31014, 32009, 32011, 32013, 32004] {
+            let e = event(Source::PasswordResetService, id).expect("documented");
+            assert!(
+                e.fix.contains("Hybrid Identity Administrator role")
+                    && e.fix.contains("cloud-only or password hash synchronized"),
+                "{id}: {}",
+                e.fix
+            );
+        }
+        for e in EVENTS {
+            assert!(
+                !e.meaning.contains("Global Administrator")
+                    && !e.fix.contains("Global Administrator"),
+                "{}",
+                e.id
+            );
         }
     }
 

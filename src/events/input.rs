@@ -14,17 +14,20 @@
 //! rest is read; a file cut short keeps the events before the cut and says so.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
-
 use crate::error::WbdError;
-use crate::snapshot::{Node, Timestamp};
+use crate::snapshot::Timestamp;
 use crate::text::decode_text;
+
+mod evtx;
+mod json;
+
+use evtx::read_evtx;
+use json::read_json;
 
 /// At most this many warning texts are kept; the rest are only counted.
 pub const MAX_WARNING_TEXTS: usize = 20;
@@ -190,6 +193,16 @@ pub struct ReadReport {
     /// Set when the file ends early or stops being readable part-way; the events before
     /// that point were read.
     pub truncated: Option<String>,
+    /// The file's modification time, when the file system gives one.
+    pub modified: Option<Timestamp>,
+    /// The export time the file records (`ExportedAt` of the module's export).
+    pub exported_at: Option<Timestamp>,
+}
+
+/// A file time as a [`Timestamp`]; `None` before 1970 or when it does not fit.
+fn timestamp_of(t: std::time::SystemTime) -> Option<Timestamp> {
+    let ms = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
+    i64::try_from(ms).ok().map(Timestamp)
 }
 
 /// [`read_file`] that stops early once `control` is cancelled (checked every 1024 events).
@@ -223,10 +236,11 @@ pub fn read_file(
     let what = format!("event file '{}'", path.display());
     let mut file =
         File::open(path).map_err(|e| WbdError::invalid(format!("cannot read {what}: {e}")))?;
-    let len = file
+    let metadata = file
         .metadata()
-        .map_err(|e| WbdError::invalid(format!("cannot read {what}: {e}")))?
-        .len();
+        .map_err(|e| WbdError::invalid(format!("cannot read {what}: {e}")))?;
+    let len = metadata.len();
+    let modified = metadata.modified().ok().and_then(timestamp_of);
     let mut head = [0u8; 8];
     let mut got = 0;
     while got < head.len() {
@@ -240,7 +254,7 @@ pub fn read_file(
     let head = &head[..got];
     if head == b"ElfFile\0" {
         drop(file);
-        return read_evtx(path, len, &what, sink, progress);
+        return read_evtx(path, len, &what, sink, progress).map(|r| ReadReport { modified, ..r });
     }
     let (skip, encoding) = match head {
         [0xEF, 0xBB, 0xBF, ..] => (3, Encoding::Utf8),
@@ -266,7 +280,7 @@ pub fn read_file(
             progress(u8::try_from(pct.min(99)).unwrap_or(99));
         }
     };
-    match encoding {
+    let report = match encoding {
         Encoding::Utf8 => read_json(
             BufReader::with_capacity(256 * 1024, counting),
             &what,
@@ -279,7 +293,8 @@ pub fn read_file(
             sink,
             &mut tick,
         ),
-    }
+    }?;
+    Ok(ReadReport { modified, ..report })
 }
 
 enum Encoding {
@@ -395,602 +410,6 @@ impl<R: Read> Read for Utf16ToUtf8<R> {
         buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
         self.pos += n;
         Ok(n)
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// JSON
-
-/// The fields of one entry that matter, each still untyped so that a wrong type becomes
-/// a warning about that entry instead of an error about the file.
-#[derive(Default)]
-struct Fields {
-    id: Option<Value>,
-    instance_id: Option<Value>,
-    provider: Option<Value>,
-    time: Option<Value>,
-    time_written: Option<Value>,
-    level: Option<Value>,
-    level_name: Option<Value>,
-    entry_type: Option<Value>,
-    message: Option<Value>,
-    record_id: Option<Value>,
-    machine: Option<Value>,
-}
-
-enum Field {
-    Id,
-    InstanceId,
-    Provider,
-    Time,
-    TimeWritten,
-    Level,
-    LevelName,
-    EntryType,
-    Message,
-    RecordId,
-    Machine,
-    Other,
-}
-
-impl<'de> de::Deserialize<'de> for Field {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Field;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a property name")
-            }
-            fn visit_str<E: de::Error>(self, k: &str) -> Result<Field, E> {
-                let is = |n: &str| k.eq_ignore_ascii_case(n);
-                Ok(if is("Id") || is("EventID") {
-                    Field::Id
-                } else if is("InstanceId") {
-                    Field::InstanceId
-                } else if is("ProviderName") || is("Source") {
-                    Field::Provider
-                } else if is("TimeCreated") || is("TimeGenerated") {
-                    Field::Time
-                } else if is("TimeWritten") {
-                    Field::TimeWritten
-                } else if is("Level") {
-                    Field::Level
-                } else if is("LevelDisplayName") {
-                    Field::LevelName
-                } else if is("EntryType") {
-                    Field::EntryType
-                } else if is("Message") {
-                    Field::Message
-                } else if is("RecordId") || is("Index") {
-                    Field::RecordId
-                } else if is("MachineName") {
-                    Field::Machine
-                } else {
-                    Field::Other
-                })
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-fn read_fields<'de, A: MapAccess<'de>>(mut map: A) -> Result<Fields, A::Error> {
-    let mut f = Fields::default();
-    while let Some(key) = map.next_key::<Field>()? {
-        let slot = match key {
-            Field::Id => &mut f.id,
-            Field::InstanceId => &mut f.instance_id,
-            Field::Provider => &mut f.provider,
-            Field::Time => &mut f.time,
-            Field::TimeWritten => &mut f.time_written,
-            Field::Level => &mut f.level,
-            Field::LevelName => &mut f.level_name,
-            Field::EntryType => &mut f.entry_type,
-            Field::Message => &mut f.message,
-            Field::RecordId => &mut f.record_id,
-            Field::Machine => &mut f.machine,
-            Field::Other => {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-        };
-        *slot = Some(map.next_value::<Value>()?);
-    }
-    Ok(f)
-}
-
-/// One top-level entry: an object, or something that is not one.
-enum Entry {
-    Object(Box<Fields>),
-    NotObject(&'static str),
-}
-
-struct EntryVisitor;
-
-impl<'de> Visitor<'de> for EntryVisitor {
-    type Value = Entry;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an event object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Entry, A::Error> {
-        read_fields(map).map(|f| Entry::Object(Box::new(f)))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Entry, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Entry::NotObject("an array"))
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Entry, E> {
-        Ok(Entry::NotObject("a boolean"))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Entry, E> {
-        Ok(Entry::NotObject("a number"))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Entry, E> {
-        Ok(Entry::NotObject("a number"))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Entry, E> {
-        Ok(Entry::NotObject("a number"))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Entry, E> {
-        Ok(Entry::NotObject("a string"))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Entry, E> {
-        Ok(Entry::NotObject("null"))
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Entry, E> {
-        Ok(Entry::NotObject("null"))
-    }
-}
-
-type EntryHandler<'a> = dyn FnMut(Entry) -> Flow + 'a;
-
-/// Marker error text used to unwind out of the parser when the sink says stop.
-const STOP: &str = "\u{0}wbd-stop";
-
-struct EntrySeed<'a, 'b> {
-    handler: &'a mut EntryHandler<'b>,
-}
-
-impl<'de> DeserializeSeed<'de> for EntrySeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        let entry = d.deserialize_any(EntryVisitor)?;
-        match (self.handler)(entry) {
-            Flow::Continue => Ok(()),
-            Flow::Stop => Err(de::Error::custom(STOP)),
-        }
-    }
-}
-
-struct TopVisitor<'a, 'b> {
-    handler: &'a mut EntryHandler<'b>,
-}
-
-impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of events or one event object")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(EntrySeed {
-                handler: &mut *self.handler,
-            })?
-            .is_some()
-        {}
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let fields = read_fields(map)?;
-        match (self.handler)(Entry::Object(Box::new(fields))) {
-            Flow::Continue => Ok(()),
-            Flow::Stop => Err(de::Error::custom(STOP)),
-        }
-    }
-}
-
-fn text_of(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn number_of(v: &Value) -> Option<u64> {
-    match v {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// Turns one entry into an event, or says why it cannot.
-fn event_from_fields(f: Fields, warn: &mut dyn FnMut(String)) -> Result<Event, String> {
-    let id = match (&f.id, &f.instance_id) {
-        (Some(v), _) => {
-            number_of(v).ok_or_else(|| format!("Id is {}, not an event number", kind_of(v)))?
-        }
-        (None, Some(v)) => number_of(v)
-            .ok_or_else(|| format!("InstanceId is {}, not an event number", kind_of(v)))?,
-        (None, None) => return Err("it has no Id".into()),
-    };
-    // Get-EventLog's InstanceId (and EventID for some sources) carries the qualifiers.
-    let id = u32::try_from(id & 0xFFFF).unwrap_or(0);
-    let time_value = f
-        .time
-        .as_ref()
-        .filter(|v| !v.is_null())
-        .or(f.time_written.as_ref())
-        .ok_or_else(|| "it has no TimeCreated".to_string())?;
-    let time = Timestamp::decode(&Node::root(time_value)).map_err(|_| {
-        format!(
-            "TimeCreated {} is not a date (\\/Date(ms)\\/ or ISO 8601)",
-            short(time_value)
-        )
-    })?;
-    let provider = match f.provider.as_ref() {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
-        other => {
-            let guessed = super::catalog::Source::guess_from_id(id).map(|s| s.name());
-            let why = match other {
-                None | Some(Value::Null) => "has no ProviderName".to_string(),
-                Some(v) => format!("has ProviderName {}", short(v)),
-            };
-            match guessed {
-                Some(name) => {
-                    warn(format!("{why}; taken as {name} from its id {id}"));
-                    name.to_string()
-                }
-                None => return Err(format!("it {why} and id {id} does not say which")),
-            }
-        }
-    };
-    let message = match f.message {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s,
-        Some(v) => {
-            warn(format!("Message is {}; its text form is used", kind_of(&v)));
-            text_of(&v).unwrap_or_else(|| v.to_string())
-        }
-    };
-    let level = match (&f.level_name, &f.level, &f.entry_type) {
-        (Some(Value::String(s)), _, _) if Level::from_name(s) != Level::Unknown => {
-            Level::from_name(s)
-        }
-        (_, Some(v), _) if number_of(v).is_some() => Level::from_number(number_of(v).unwrap_or(99)),
-        (_, _, Some(Value::String(s))) => Level::from_name(s),
-        (_, _, Some(v)) if number_of(v).is_some() => {
-            Level::from_entry_type(number_of(v).unwrap_or(0))
-        }
-        _ => Level::Unknown,
-    };
-    Ok(Event {
-        provider,
-        event_source: None,
-        id,
-        qualifiers: None,
-        time,
-        written: None,
-        record_id: f.record_id.as_ref().and_then(number_of),
-        level,
-        computer: f.machine.as_ref().and_then(text_of),
-        message,
-    })
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 60 {
-        format!("{}...", s.chars().take(57).collect::<String>())
-    } else {
-        s
-    }
-}
-
-/// Streams the JSON in `reader` (already UTF-8, BOM removed).
-fn read_json<R: BufRead>(
-    mut reader: R,
-    what: &str,
-    sink: &mut dyn FnMut(Event) -> Flow,
-    tick: &mut dyn FnMut(u64),
-) -> Result<ReadReport, WbdError> {
-    let mut report = ReadReport {
-        format: Format::Json,
-        entries: 0,
-        events: 0,
-        warnings: Warnings::default(),
-        stopped: false,
-        truncated: None,
-    };
-    // Skip leading white space to tell an empty export (Get-WinEvent found nothing) and
-    // non-JSON files apart before the parser sees them.
-    let first = loop {
-        let buf = reader.fill_buf().map_err(|e| read_error(what, &e))?;
-        if buf.is_empty() {
-            return Ok(report);
-        }
-        let ws = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        if ws < buf.len() {
-            let first = buf[ws];
-            reader.consume(ws);
-            break first;
-        }
-        let n = buf.len();
-        reader.consume(n);
-    };
-    match first {
-        b'[' | b'{' => {}
-        b'<' => {
-            return Err(WbdError::invalid(format!(
-                "{what} looks like XML; export the log as .evtx (wevtutil epl) or as JSON (Get-WinEvent ... | Select-Object Id,ProviderName,TimeCreated,LevelDisplayName,Message | ConvertTo-Json)"
-            )))
-        }
-        other => {
-            return Err(WbdError::invalid(format!(
-                "{what} is neither an .evtx file nor JSON (it starts with {:?})",
-                char::from(other)
-            )))
-        }
-    }
-    let mut handler = |entry: Entry| -> Flow {
-        report.entries += 1;
-        let n = report.entries;
-        if n.is_multiple_of(4096) {
-            tick(n);
-        }
-        let fields = match entry {
-            Entry::Object(f) => f,
-            Entry::NotObject(kind) => {
-                report
-                    .warnings
-                    .push(format!("entry {n} is {kind}, not an event object; skipped"));
-                return Flow::Continue;
-            }
-        };
-        let mut notes = Vec::new();
-        let converted = event_from_fields(*fields, &mut |w| notes.push(w));
-        for w in notes {
-            report.warnings.push(format!("entry {n} {w}"));
-        }
-        match converted {
-            Ok(event) => {
-                report.events += 1;
-                match sink(event) {
-                    Flow::Continue => Flow::Continue,
-                    Flow::Stop => {
-                        report.stopped = true;
-                        Flow::Stop
-                    }
-                }
-            }
-            Err(why) => {
-                report.warnings.push(format!("entry {n} skipped: {why}"));
-                Flow::Continue
-            }
-        }
-    };
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let outcome = serde::Deserializer::deserialize_any(
-        &mut de,
-        TopVisitor {
-            handler: &mut handler,
-        },
-    )
-    .and_then(|()| de.end());
-    match outcome {
-        Ok(()) => Ok(report),
-        Err(_) if report.stopped => Ok(report),
-        Err(e) => {
-            let done = report.entries;
-            let cause = if e.is_io() {
-                e.to_string()
-            } else if e.is_eof() {
-                "the file ends in the middle of an entry (it looks truncated)".to_string()
-            } else {
-                let mut s = format!(
-                    "invalid JSON at line {} column {}: {e}",
-                    e.line(),
-                    e.column()
-                );
-                if s.contains("unicode") || s.contains("UTF-8") {
-                    s.push_str(" (save the file as UTF-8 or Unicode, not ANSI)");
-                }
-                s
-            };
-            if done == 0 || e.is_data() {
-                return Err(WbdError::invalid(format!("{what}: {cause}")));
-            }
-            report.truncated = Some(format!(
-                "{cause}; the {done} entries before that point were read"
-            ));
-            Ok(report)
-        }
-    }
-}
-
-fn read_error(what: &str, e: &io::Error) -> WbdError {
-    WbdError::invalid(format!("cannot read {what}: {e}"))
-}
-
-// ---------------------------------------------------------------------------------------
-// EVTX
-
-fn read_evtx(
-    path: &Path,
-    len: u64,
-    what: &str,
-    sink: &mut dyn FnMut(Event) -> Flow,
-    progress: &mut dyn FnMut(u8),
-) -> Result<ReadReport, WbdError> {
-    use evtx::{EvtxParser, ParserSettings};
-    // Checksums are not validated: logs saved without CRC32s (flag NO_CRC32, every CRC
-    // field 0) are valid, and a damaged chunk still fails on its own structure.
-    let settings = ParserSettings::new()
-        .validate_checksums(false)
-        .separate_json_attributes(false)
-        .indent(false);
-    let shared = Arc::new(settings.clone());
-    let mut parser = EvtxParser::from_path(path)
-        .map_err(|e| WbdError::invalid(format!("{what} is not a readable .evtx file: {e}")))?
-        .with_configuration(settings);
-    let mut report = ReadReport {
-        format: Format::Evtx,
-        entries: 0,
-        events: 0,
-        warnings: Warnings::default(),
-        stopped: false,
-        truncated: None,
-    };
-    let header_size = u64::from(parser.header().header_block_size).max(1);
-    let data = len.saturating_sub(header_size);
-    let total_chunks = (data / EVTX_CHUNK).max(1);
-    if data % EVTX_CHUNK != 0 {
-        report.truncated = Some(format!(
-            "the file ends {} bytes into chunk {} (it looks truncated); the complete chunks before it were read",
-            data % EVTX_CHUNK,
-            data / EVTX_CHUNK
-        ));
-    }
-    'chunks: for (i, chunk) in parser.chunks().enumerate() {
-        progress(u8::try_from((i as u64 * 100 / total_chunks).min(99)).unwrap_or(99));
-        let mut chunk_data = match chunk {
-            Ok(c) => c,
-            Err(e) => {
-                // Chunks come in record order (a log that wrapped around starts in the
-                // middle of the file), so `i` is not the chunk's number; the error names it.
-                report.warnings.push(format!("a chunk was skipped: {e}"));
-                continue;
-            }
-        };
-        let number = chunk_data.number.unwrap_or(i as u64);
-        let mut chunk = match chunk_data.parse(shared.clone()) {
-            Ok(c) => c,
-            Err(e) => {
-                report.warnings.push(format!("chunk {number} skipped: {e}"));
-                continue;
-            }
-        };
-        for record in chunk.iter() {
-            report.entries += 1;
-            let record = match record.and_then(|r| r.into_json_value()) {
-                Ok(r) => r,
-                Err(e) => {
-                    report
-                        .warnings
-                        .push(format!("a record in chunk {number} skipped: {e}"));
-                    continue;
-                }
-            };
-            let id = record.event_record_id;
-            let written = Timestamp(record.timestamp.as_millisecond());
-            match event_from_evtx(&record.data, id, written) {
-                Ok(event) => {
-                    report.events += 1;
-                    if sink(event) == Flow::Stop {
-                        report.stopped = true;
-                        break 'chunks;
-                    }
-                }
-                Err(why) => report.warnings.push(format!("record {id} skipped: {why}")),
-            }
-        }
-    }
-    if report.entries == 0 && report.warnings.count > 0 {
-        return Err(WbdError::invalid(format!(
-            "{what}: no record could be read ({})",
-            report.warnings.first.join("; ")
-        )));
-    }
-    Ok(report)
-}
-
-fn attr<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
-    v.get("#attributes").and_then(|a| a.get(name))
-}
-
-/// Builds an event from one record as the evtx crate renders it to JSON.
-fn event_from_evtx(data: &Value, record_id: u64, written: Timestamp) -> Result<Event, String> {
-    let event = data.get("Event").ok_or("it has no Event element")?;
-    let system = event.get("System").ok_or("it has no System element")?;
-    let provider_el = system.get("Provider");
-    let provider = provider_el
-        .and_then(|p| attr(p, "Name"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .ok_or("it has no Provider Name")?;
-    let event_source = provider_el
-        .and_then(|p| attr(p, "EventSourceName"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let id_el = system.get("EventID").ok_or("it has no EventID")?;
-    let (id, qualifiers) = match id_el {
-        Value::Object(_) => (
-            id_el.get("#text").and_then(number_of),
-            attr(id_el, "Qualifiers").and_then(number_of),
-        ),
-        other => (number_of(other), None),
-    };
-    let id = id.ok_or("its EventID is not a number")?;
-    let time = system
-        .get("TimeCreated")
-        .and_then(|t| attr(t, "SystemTime"))
-        .and_then(|t| Timestamp::decode(&Node::root(t)).ok())
-        .unwrap_or(written);
-    let level = system
-        .get("Level")
-        .and_then(number_of)
-        .map_or(Level::Unknown, Level::from_number);
-    let computer = system
-        .get("Computer")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let mut strings = Vec::new();
-    for part in ["EventData", "UserData"] {
-        if let Some(v) = event.get(part) {
-            collect_strings(v, &mut strings);
-        }
-    }
-    Ok(Event {
-        provider,
-        event_source,
-        id: u32::try_from(id & 0xFFFF).unwrap_or(0),
-        qualifiers: qualifiers.and_then(|q| u32::try_from(q).ok()),
-        time,
-        written: Some(written),
-        record_id: Some(record_id),
-        level,
-        computer,
-        message: strings.join("\n"),
-    })
-}
-
-/// The data strings of an `EventData`/`UserData` element, in order.
-fn collect_strings(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Null => {}
-        Value::String(s) => out.push(s.clone()),
-        Value::Number(_) | Value::Bool(_) => out.push(v.to_string()),
-        Value::Array(items) => items.iter().for_each(|i| collect_strings(i, out)),
-        Value::Object(map) => {
-            for (k, item) in map {
-                if k != "#attributes" && k != "Binary" {
-                    collect_strings(item, out);
-                }
-            }
-        }
     }
 }
 
@@ -1122,6 +541,60 @@ mod tests {
         assert!(read_str(b"<Events/>").0.is_err());
         assert!(read_str(b"hello").0.is_err());
         assert!(read_str(b"42").0.is_err());
+    }
+
+    #[test]
+    fn the_module_export_records_when_it_was_read() {
+        let one = r#"{"Id":31019,"ProviderName":"PasswordResetService","TimeCreated":"2024-06-03T10:00:00Z"}"#;
+        let (r, ev) = read_str(
+            format!(r#"{{"ExportedAt":"2024-06-03T13:00:00Z","ComputerName":"SYNC01","Events":[{one},{one}]}}"#)
+                .as_bytes(),
+        );
+        let r = r.expect("reads");
+        assert_eq!((r.entries, r.events, ev.len()), (2, 2, 2));
+        assert_eq!(
+            r.exported_at.map(|t| t.to_string()).as_deref(),
+            Some("2024-06-03T13:00:00Z")
+        );
+        // Windows PowerShell 5.1's date form, the key after the events, one event.
+        let (r, ev) = read_str(
+            format!(r#"{{"events":{one},"exportedAt":"\/Date(1717419600000)\/"}}"#).as_bytes(),
+        );
+        let r = r.expect("reads");
+        assert_eq!(ev.len(), 1);
+        assert_eq!(r.exported_at, Some(Timestamp(1_717_419_600_000)));
+        // An empty export, and an export time that is not a time.
+        let (r, _) = read_str(br#"{"ExportedAt":"soon","Events":[]}"#);
+        let r = r.expect("reads");
+        assert_eq!((r.events, r.exported_at), (0, None));
+        assert!(
+            r.warnings
+                .first
+                .iter()
+                .any(|w| w.contains("ExportedAt \"soon\"")),
+            "{:?}",
+            r.warnings
+        );
+        // A plain Get-WinEvent export records no export time.
+        let (r, _) = read_str(format!("[{one}]").as_bytes());
+        assert_eq!(r.expect("reads").exported_at, None);
+        let (r, _) = read_str(br#"{"ExportedAt":"2024-06-03T13:00:00Z","Events":5}"#);
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn the_file_modification_time_is_reported() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("e.json");
+        std::fs::write(&path, "[]").expect("write");
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_717_419_600_000);
+        File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(at))
+            .expect("set mtime");
+        let r = read_file(&path, &mut |_| Flow::Continue, &mut |_| {}).expect("reads");
+        assert_eq!(r.modified, Some(Timestamp(1_717_419_600_000)));
     }
 
     #[test]

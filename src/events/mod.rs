@@ -3,12 +3,19 @@
 //!
 //! - [`catalog`]: what every documented event id, hr code and message signature means;
 //! - [`input`]: reading `.evtx` files and Get-WinEvent JSON (5.1 and 7) one event at a time;
+//! - [`scan`]: what an event's text names (excerpt, user, DN, relays, hr codes);
+//! - [`reference`]: the time a log's heartbeat is measured against (Now, the export time,
+//!   the file's modification time);
+//! - [`sources`]: where every catalog fact comes from and when it was read;
 //! - [`diagnose`]: grouping by cause and the health signals (heartbeat, service state,
 //!   relays, time skew), in bounded memory.
 
 pub mod catalog;
 pub mod diagnose;
 pub mod input;
+pub mod reference;
+pub mod scan;
+pub mod sources;
 
 use std::path::Path;
 

@@ -18,6 +18,7 @@ pub mod ou_names;
 pub mod password_policy;
 pub mod pdc;
 pub mod sam;
+pub mod sam_dc;
 pub mod sddl;
 pub mod server_config;
 pub mod service;
@@ -203,6 +204,7 @@ pub const RULES: &[&Rule] = &[
     &dotnet::DOTNET,
     &os::OS,
     &sam::RESTRICT_REMOTE_SAM,
+    &sam_dc::RESTRICT_REMOTE_SAM_DC,
     &pdc::PDC,
     &pdc::PDC_REACHABLE,
     &pdc::PREFERRED_DC,
@@ -237,6 +239,10 @@ pub const AREAS: &[Area] = &[
     (".NET Framework", dotnet::evaluate),
     ("the operating system", os::evaluate),
     ("RestrictRemoteSam", sam::evaluate),
+    (
+        "RestrictRemoteSam on the domain controllers",
+        sam_dc::evaluate,
+    ),
     ("PDC emulators and preferred DCs", pdc::evaluate),
     ("domain controllers and forest level", dc::evaluate),
     ("password policies", password_policy::evaluate),

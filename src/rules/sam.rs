@@ -1,7 +1,7 @@
 //! "Network access: Restrict clients allowed to make remote calls to SAM": when the
 //! `RestrictRemoteSam` value is set, it must admit the AD DS connector account.
 
-use super::sddl::{access, parse_dacl, trustee_name, Access};
+use super::sddl::{access, parse_dacl, trustee_name, Access, Ace};
 use super::{docs, fail, join_list, pass, strings, warn, Ctx, Rule};
 use crate::api::CheckResult;
 use crate::snapshot::connect::Fact;
@@ -28,6 +28,49 @@ fn domain_of(sid: &str) -> Option<String> {
         .flatten()
 }
 
+/// How a RestrictRemoteSam DACL treats one connector account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// An allow ACE for one of the account's SIDs; the trustee that matched.
+    Allowed(String),
+    /// A deny ACE for one of the account's SIDs; the trustee that matched.
+    Denied(String),
+    /// No ACE grants remote access to any of the account's SIDs.
+    Excluded,
+    /// The snapshot has no SID for the account.
+    SidUnknown,
+}
+
+/// Judges `acct` against `aces`. Its network logon token holds its SID, its groups
+/// (tokenGroups), the implicit SIDs and its domain's Domain Users; `alias_domain`
+/// resolves the descriptor's domain-relative aliases (DU, DA, ...), the account's own
+/// domain when `None`.
+pub(super) fn judge(aces: &[Ace], acct: &ConnectorAccount, alias_domain: Option<&str>) -> Verdict {
+    let Some(sid) = &acct.sid else {
+        return Verdict::SidUnknown;
+    };
+    let domain = domain_of(sid);
+    let mut token: Vec<String> = vec![sid.clone()];
+    token.extend(acct.group_sids.clone().unwrap_or_default());
+    token.extend(IMPLICIT_SIDS.iter().map(|s| s.to_string()));
+    if let Some(d) = &domain {
+        token.push(format!("{d}-513"));
+    }
+    match access(aces, &token, alias_domain.or(domain.as_deref())) {
+        Access::Allowed(by) => Verdict::Allowed(by),
+        Access::Denied(by) => Verdict::Denied(by),
+        Access::NotListed => Verdict::Excluded,
+    }
+}
+
+/// The trustees a DACL grants remote SAM access to.
+pub(super) fn allowed_trustees(aces: &[Ace]) -> Vec<String> {
+    aces.iter()
+        .filter(|a| a.allow && a.grants_remote_access())
+        .map(|a| a.trustee.clone())
+        .collect()
+}
+
 /// Evaluates the RestrictRemoteSam rule (one result per connector account when set).
 pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
     let server = ctx.server();
@@ -51,7 +94,7 @@ pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
             pass(
                 "NotSet",
                 "Remote SAM calls are not restricted on this server",
-                "RestrictRemoteSam is not set on the Connect server, so it does not block the connector account's SAM lookups. The same policy on a domain controller would; check the DCs too if SSPR_0029 appears.",
+                "RestrictRemoteSam is not set on the Connect server, so it does not block the connector account's SAM lookups. The same policy on a domain controller would; PRE-RESTRICTREMOTESAM-DC checks the DCs.",
             ),
         )];
     };
@@ -67,11 +110,7 @@ pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
             .with("RestrictRemoteSam", sddl),
         )];
     };
-    let trustees: Vec<String> = aces
-        .iter()
-        .filter(|a| a.allow && a.grants_remote_access())
-        .map(|a| a.trustee.clone())
-        .collect();
+    let trustees = allowed_trustees(&aces);
     let allowed: Vec<String> = trustees.iter().map(|t| trustee_name(t)).collect();
     let accounts: Vec<ConnectorAccount> = ctx
         .snapshot
@@ -101,41 +140,30 @@ pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
         .iter()
         .map(|acct| {
             let who = acct.label();
-            let f = match &acct.sid {
-                None => warn(
+            let f = match judge(&aces, acct, None) {
+                Verdict::SidUnknown => warn(
                     "AccountSidUnknown",
                     "RestrictRemoteSam is set; the connector account's SID is not known",
                     format!("RestrictRemoteSam is set ({sddl}), but the snapshot has no SID for {who}, so whether it is admitted is unknown."),
                     FIX,
                 ),
-                Some(sid) => {
-                    let domain = domain_of(sid);
-                    let mut token: Vec<String> = vec![sid.clone()];
-                    token.extend(acct.group_sids.clone().unwrap_or_default());
-                    token.extend(IMPLICIT_SIDS.iter().map(|s| s.to_string()));
-                    if let Some(d) = &domain {
-                        token.push(format!("{d}-513"));
-                    }
-                    match access(&aces, &token, domain.as_deref()) {
-                        Access::Allowed(by) => pass(
-                            "AccountAllowed",
-                            "RestrictRemoteSam admits the connector account",
-                            format!("RestrictRemoteSam is set, and it grants remote SAM access to {who} through {}.", trustee_name(&by)),
-                        ),
-                        Access::Denied(by) => fail(
-                            "AccountDenied",
-                            "RestrictRemoteSam denies the connector account",
-                            format!("RestrictRemoteSam denies remote SAM access to {who} through {}. Writeback then fails with SSPR_0029, event 33004 and event 6329 (\"Failed to acquire user information ... ERROR_ACCESS_DENIED\").", trustee_name(&by)),
-                            FIX,
-                        ),
-                        Access::NotListed => fail(
-                            "AccountExcluded",
-                            "RestrictRemoteSam excludes the connector account",
-                            format!("RestrictRemoteSam grants remote SAM access only to {}, and {who} is not among them. Writeback then fails with SSPR_0029, event 33004 and event 6329 (\"Failed to acquire user information ... ERROR_ACCESS_DENIED\").", join_list(&allowed)),
-                            FIX,
-                        ),
-                    }
-                }
+                Verdict::Allowed(by) => pass(
+                    "AccountAllowed",
+                    "RestrictRemoteSam admits the connector account",
+                    format!("RestrictRemoteSam is set, and it grants remote SAM access to {who} through {}.", trustee_name(&by)),
+                ),
+                Verdict::Denied(by) => fail(
+                    "AccountDenied",
+                    "RestrictRemoteSam denies the connector account",
+                    format!("RestrictRemoteSam denies remote SAM access to {who} through {}. Writeback then fails with SSPR_0029, event 33004 and event 6329 (\"Failed to acquire user information ... ERROR_ACCESS_DENIED\").", trustee_name(&by)),
+                    FIX,
+                ),
+                Verdict::Excluded => fail(
+                    "AccountExcluded",
+                    "RestrictRemoteSam excludes the connector account",
+                    format!("RestrictRemoteSam grants remote SAM access only to {}, and {who} is not among them. Writeback then fails with SSPR_0029, event 33004 and event 6329 (\"Failed to acquire user information ... ERROR_ACCESS_DENIED\").", join_list(&allowed)),
+                    FIX,
+                ),
             };
             RESTRICT_REMOTE_SAM.emit(
                 &who,

@@ -1,7 +1,8 @@
 //! The `ActiveDirectory` section: `Get-ADForest`, `Get-ADDomain`, domain controllers,
-//! the default password policy and OUs per domain, and per AD connector its account and
-//! partition settings.
+//! the registry values read on them, the default password policy and OUs per domain, and
+//! per AD connector its account and partition settings.
 
+use super::connect::Fact;
 use super::node::Node;
 use super::section::Section;
 use super::values::{decode_sid, EnumValue, Span};
@@ -103,6 +104,9 @@ pub struct Domain {
     pub domain_sid: Option<String>,
     /// `Get-ADDomainController -Filter *`.
     pub domain_controllers: Option<Vec<DomainController>>,
+    /// `DomainControllerRegistry`: registry values read remotely on the PDC emulator (and,
+    /// when asked, every writable DC); `None` when the collector did not read any.
+    pub dc_registry: Option<Vec<DcRegistryEntry>>,
     /// `Get-ADDefaultDomainPasswordPolicy`.
     pub password_policy: Option<PasswordPolicy>,
     /// `Get-ADOrganizationalUnit -Filter *`.
@@ -122,6 +126,26 @@ pub struct DomainController {
     pub is_read_only: Option<bool>,
     /// `OperationMasterRoles`.
     pub roles: Vec<EnumValue>,
+}
+
+/// One domain controller whose registry the collector tried to read, named even when the
+/// read failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DcRegistryEntry {
+    /// `HostName`.
+    pub host_name: String,
+    /// `IsPdcEmulator`: whether the collector read it as the domain's PDC emulator.
+    pub is_pdc_emulator: Option<bool>,
+    /// The values read, or why they could not be (`Status`/`Reason` of the entry).
+    pub section: Section<DcRegistry>,
+}
+
+/// What the collector read from one domain controller's registry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DcRegistry {
+    /// `HKLM\System\CurrentControlSet\Control\Lsa` → `RestrictRemoteSam` (SDDL);
+    /// `Absent` when the value does not exist.
+    pub restrict_remote_sam: Fact<String>,
 }
 
 /// `Get-ADDefaultDomainPasswordPolicy`.
@@ -222,6 +246,29 @@ fn domain_controller(n: &Node) -> Result<DomainController, WbdError> {
     })
 }
 
+fn dc_registry(n: &Node) -> Result<DcRegistry, WbdError> {
+    Ok(DcRegistry {
+        restrict_remote_sam: match n.member("RestrictRemoteSam") {
+            None => Fact::NotCollected,
+            Some(m) if m.is_null() => Fact::Absent,
+            Some(m) => Fact::Present(m.text()?),
+        },
+    })
+}
+
+fn dc_registry_entry(n: &Node) -> Result<DcRegistryEntry, WbdError> {
+    n.object()?;
+    let host_name = n
+        .opt_text("HostName")?
+        .filter(|h| !h.trim().is_empty())
+        .ok_or_else(|| n.invalid("a domain controller registry entry needs a HostName"))?;
+    Ok(DcRegistryEntry {
+        host_name,
+        is_pdc_emulator: n.opt_bool("IsPdcEmulator")?,
+        section: Section::decode(Some(n.clone()), n.path(), dc_registry)?,
+    })
+}
+
 fn password_policy(n: &Node) -> Result<PasswordPolicy, WbdError> {
     n.object()?;
     Ok(PasswordPolicy {
@@ -274,6 +321,7 @@ fn domain(n: &Node) -> Result<Domain, WbdError> {
             .transpose()?
             .flatten(),
         domain_controllers: n.opt_list("DomainControllers", domain_controller)?,
+        dc_registry: n.opt_list("DomainControllerRegistry", dc_registry_entry)?,
         password_policy: n.opt("PasswordPolicy", password_policy)?,
         organizational_units: n.opt_list("OrganizationalUnits", organizational_unit)?,
     })

@@ -51,7 +51,8 @@ AfterAll {
 Describe 'Test-WritebackEventLog' {
     Context 'an exported log (-Path)' {
         It 'reads the <_> export of a healthy log without failures' -ForEach @('ps51', 'ps7') {
-            $results = @(Test-WritebackEventLog -Path ([System.IO.Path]::Combine($script:Fixtures, ('healthy.{0}.json' -f $_))))
+            $copy = Copy-TestEventExport -Path ([System.IO.Path]::Combine($script:Fixtures, ('healthy.{0}.json' -f $_))) -Destination $TestDrive
+            $results = @(Test-WritebackEventLog -Path $copy)
             $results.Count | Should -BeGreaterThan 3
             $results[0].PSTypeNames[0] | Should -Be 'WritebackDiagnostics.CheckResult'
             @($results | Where-Object -FilterScript { $_.Status -in 'Fail', 'Error' }).Count | Should -Be 0
@@ -70,7 +71,7 @@ Describe 'Test-WritebackEventLog' {
             $results = @(Test-WritebackEventLog -Path $path)
             ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-RELAY-DOWN' }).Status | Should -Be 'Fail'
             Test-WritebackEventLog -Path $path -Quiet | Should -BeFalse
-            Test-WritebackEventLog -Path ([System.IO.Path]::Combine($script:Fixtures, 'healthy.ps7.json')) -Quiet | Should -BeTrue
+            Test-WritebackEventLog -Path ([System.IO.Path]::Combine($script:Fixtures, 'healthy.ps7.json')) -Now '2024-06-03T11:00:00Z' -Quiet | Should -BeTrue
         }
 
         It 'applies -Since and -MaxEvents to the file' {
@@ -89,6 +90,21 @@ Describe 'Test-WritebackEventLog' {
                 Pop-Location
             }
             ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-WRITEBACK-STATE' }).Status | Should -Be 'Fail'
+        }
+
+        It 'measures the heartbeat against the time the file was written, or -Now' {
+            # Heartbeats until 10:58 on 3 June 2024; the file written at 14:00, three hours later.
+            $copy = Copy-TestEventExport -Path ([System.IO.Path]::Combine($script:Fixtures, 'healthy.ps7.json')) -Destination $TestDrive
+            (Get-Item -LiteralPath $copy).LastWriteTimeUtc = [datetime]::new(2024, 6, 3, 14, 0, 0, [System.DateTimeKind]::Utc)
+            $heartbeat = Test-WritebackEventLog -Path $copy | Where-Object -FilterScript { $_.Id -eq 'EVT-HEARTBEAT' }
+            $heartbeat.Status | Should -Be 'Fail'
+            $heartbeat.Evidence.ReferenceIs | Should -Be 'FileModified'
+            $heartbeat.Evidence.AgeMinutes | Should -Be 181
+            $heartbeat.Message | Should -BeLike '*the time the file was last written*'
+            $heartbeat.Evidence.Basis | Should -Be 'Inference'
+            $heartbeat = Test-WritebackEventLog -Path $copy -Now ([datetime]::new(2024, 6, 3, 11, 0, 0, [System.DateTimeKind]::Utc)) | Where-Object -FilterScript { $_.Id -eq 'EVT-HEARTBEAT' }
+            $heartbeat.Status | Should -Be 'Pass'
+            $heartbeat.Evidence.ReferenceIs | Should -Be 'Now'
         }
 
         It 'stops with WbdInvalidInput when the file cannot be read' {
@@ -162,22 +178,52 @@ Describe 'Test-WritebackEventLog' {
             ($results | Where-Object -FilterScript { $_.Id -eq 'EVT-HR-80230626' }).Evidence.Level | Should -Be 'Error'
         }
 
-        It 'writes one event as an array the engine reads' {
+        It 'writes one event as an array the engine reads, with the time the log was read' {
             Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith { $script:LiveEvents[0] }
             $file = [System.IO.Path]::GetTempFileName()
             try {
+                $before = [System.DateTime]::UtcNow
                 $count = InModuleScope -ModuleName 'WritebackDiagnostics' -Parameters @{ File = $file } -ScriptBlock {
                     param ($File)
                     Export-WbdWritebackEvent -Path $File -Since (Get-Date).AddDays(-1) -MaxEvents 10
                 }
                 $count | Should -Be 1
-                $parsed = @(Get-Content -LiteralPath $file -Raw | ConvertFrom-Json)
-                $parsed.Count | Should -Be 1
-                $parsed[0].Id | Should -Be 31019
-                $parsed[0].Level | Should -Be 4
+                $text = Get-Content -LiteralPath $file -Raw
+                $text | Should -Match '^\{"ExportedAt":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z","ComputerName":'
+                $parsed = $text | ConvertFrom-Json
+                $parsed.ComputerName | Should -Not -BeNullOrEmpty
+                @($parsed.Events).Count | Should -Be 1
+                @($parsed.Events)[0].Id | Should -Be 31019
+                @($parsed.Events)[0].Level | Should -Be 4
+                $exportedAt = [System.DateTimeOffset]::Parse([regex]::Match($text, '"ExportedAt":"([^"]+)"').Groups[1].Value, [System.Globalization.CultureInfo]::InvariantCulture).UtcDateTime
+                $exportedAt | Should -BeGreaterOrEqual $before.AddSeconds(-1)
+                $exportedAt | Should -BeLessOrEqual ([System.DateTime]::UtcNow)
+                # Read three hours later, copied with its file time set back: the recorded time decides.
+                (Get-Item -LiteralPath $file).LastWriteTimeUtc = $exportedAt.AddHours(-1)
+                $heartbeat = Test-WritebackEventLog -Path $file | Where-Object -FilterScript { $_.Id -eq 'EVT-HEARTBEAT' }
+                $heartbeat.Status | Should -Be 'Pass'
+                $heartbeat.Evidence.ReferenceIs | Should -Be 'ExportedAt'
             } finally {
                 Remove-Item -LiteralPath $file -Force
             }
+        }
+
+        It 'records an export time the engine measures a stopped heartbeat against' {
+            # The only heartbeat is three hours old when the log is read.
+            $old = @(New-TestEvent -Id 31019 -ProviderName 'PasswordResetService' -TimeCreated (Get-Date).AddHours(-3) -Level 'Information' -Message 'TrackingId: 5335b365-3db9-5191-8f8c-c33e77dc7f67, ServiceBusHeartBeat, Details: namespace ssprdedicatedsbwbdtest-1')
+            Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith { $old }
+            $file = [System.IO.Path]::Combine($TestDrive, 'prs-only.json')
+            $null = InModuleScope -ModuleName 'WritebackDiagnostics' -Parameters @{ File = $file } -ScriptBlock {
+                param ($File)
+                Export-WbdWritebackEvent -Path $File -Since (Get-Date).AddDays(-1) -MaxEvents 10 -ProviderName 'PasswordResetService'
+            }
+            # A copy whose file time is the heartbeat's: only the recorded time shows the gap.
+            (Get-Item -LiteralPath $file).LastWriteTimeUtc = $old[0].TimeCreated.ToUniversalTime()
+            $heartbeat = Test-WritebackEventLog -Path $file | Where-Object -FilterScript { $_.Id -eq 'EVT-HEARTBEAT' }
+            $heartbeat.Status | Should -Be 'Fail'
+            $heartbeat.Evidence.Outcome | Should -Be 'Stale'
+            $heartbeat.Evidence.ReferenceIs | Should -Be 'ExportedAt'
+            $heartbeat.Evidence.AgeMinutes | Should -BeGreaterOrEqual 179
         }
     }
 }

@@ -516,6 +516,9 @@ BeforeAll {
                 [PSCustomObject]@{ Name = $name; DistinguishedName = ('OU={0},DC=contoso,DC=com' -f $name); ObjectGUID = [guid]::NewGuid() }
             }
         }
+        # RestrictRemoteSam on the PDC emulator, through remote registry: reachable, not set.
+        Mock -ModuleName $module -CommandName 'Test-WbdTcpPort' -MockWith { [pscustomobject]@{ Open = $true; Reason = $null } }
+        Mock -ModuleName $module -CommandName 'Get-WbdRemoteRegistryValue' -MockWith { [pscustomobject]@{ KeyExists = $true; ValueExists = $false; Value = $null } }
         Mock -ModuleName $module -CommandName 'Get-ADUser' -MockWith {
             [PSCustomObject]@{
                 SamAccountName    = 'MSOL_1a2b3c4d5e6f'

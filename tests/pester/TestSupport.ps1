@@ -54,3 +54,19 @@ function Exit-TestTempDirectory {
     }
     Remove-Item -LiteralPath $State.Path -Recurse -Force -ErrorAction SilentlyContinue
 }
+
+function Copy-TestEventExport {
+    # Copies the exported event log $Path into the folder $Destination and sets the copy's
+    # last-write time to its newest event, as for an export written at once: without -Now the
+    # engine measures the heartbeat against that time (a checked-out fixture's own file time
+    # is the checkout's). The newest event comes from the engine's EVT-READ. Returns the path.
+    param ([string] $Path, [string] $Destination)
+    $copy = [System.IO.Path]::Combine($Destination, [System.IO.Path]::GetFileName($Path))
+    Copy-Item -LiteralPath $Path -Destination $copy -Force
+    $read = Test-WritebackEventLog -Path $copy | Where-Object -FilterScript { $_.Id -eq 'EVT-READ' }
+    if ($read.Evidence.Newest) {
+        $newest = [System.DateTimeOffset]::Parse([string]$read.Evidence.Newest, [System.Globalization.CultureInfo]::InvariantCulture)
+        (Get-Item -LiteralPath $copy).LastWriteTimeUtc = $newest.UtcDateTime
+    }
+    $copy
+}

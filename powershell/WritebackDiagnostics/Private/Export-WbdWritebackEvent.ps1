@@ -5,13 +5,17 @@ function Export-WbdWritebackEvent {
 
     .DESCRIPTION
     Reads the Application log with Get-WinEvent (providers PasswordResetService and ADSync by
-    default, events since -Since, at most -MaxEvents, newest first) and writes the JSON that
-    'Select-Object Id, ProviderName, TimeCreated, Level, LevelDisplayName, Message | ConvertTo-Json'
-    produces: a UTF-8 array of flat objects. The numeric Level goes beside LevelDisplayName,
-    which Windows localises ("Fehler" on a German server), so the engine reads the severity
-    the same way in every language. Events are converted and written one at a time
-    through the pipeline, so a long log is never held in memory. No matching events writes an
-    empty array. Returns the number of events written.
+    default, events since -Since, at most -MaxEvents, newest first) and writes, in UTF-8,
+    {"ExportedAt": "<when the log was read, ISO 8601 UTC>", "ComputerName": "<this server>",
+    "Events": [...]}, where Events holds what 'Select-Object Id, ProviderName, TimeCreated,
+    Level, LevelDisplayName, Message | ConvertTo-Json' produces: flat objects. ExportedAt is
+    taken just before the log is read, so no event after it can be missing from the file; the
+    engine measures the heartbeat's age against it when no Now is given, also after the file
+    was copied. The numeric Level goes beside LevelDisplayName, which Windows localises
+    ("Fehler" on a German server), so the engine reads the severity the same way in every
+    language. Events are converted and written one at a time through the pipeline, so a long
+    log is never held in memory. No matching events writes an empty Events array. Returns the
+    number of events written.
 
     .PARAMETER Path
     The file to write (it is overwritten).
@@ -48,8 +52,14 @@ function Export-WbdWritebackEvent {
     }
     $writer = New-Object -TypeName System.IO.StreamWriter -ArgumentList $Path, $false, (New-Object -TypeName System.Text.UTF8Encoding -ArgumentList $false)
     $count = 0
+    $computerName = $env:COMPUTERNAME
+    if (-not $computerName) {
+        $computerName = [System.Environment]::MachineName
+    }
+    $exportedAt = [System.DateTime]::UtcNow.ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
     try {
-        $writer.Write('[')
+        $header = '{{"ExportedAt":{0},"ComputerName":{1},"Events":[' -f (ConvertTo-Json -InputObject $exportedAt), (ConvertTo-Json -InputObject $computerName)
+        $writer.Write($header)
         Write-Verbose -Message ('Reading the Application log: providers {0}, since {1:o}, at most {2} events' -f ($ProviderName -join ', '), $Since, $MaxEvents)
         Get-WinEvent -FilterHashtable $filter -MaxEvents $MaxEvents -ErrorAction SilentlyContinue -ErrorVariable readErrors |
             ForEach-Object -Process {
@@ -69,7 +79,7 @@ function Export-WbdWritebackEvent {
                 $count++
             }
         $writer.WriteLine()
-        $writer.Write(']')
+        $writer.Write(']}')
     } finally {
         $writer.Dispose()
     }

@@ -16,7 +16,11 @@ function Get-WbdDirectorySection {
     - DomainControllers (Get-ADDomainController -Filter *), PasswordPolicy
       (Get-ADDefaultDomainPasswordPolicy) and OrganizationalUnits (Name and DistinguishedName of
       every OU; the engine applies the sync scope), each recorded in the domain's Errors when it
-      cannot be read.
+      cannot be read;
+    - DomainControllerRegistry: RestrictRemoteSam read through remote registry on the PDC
+      emulator and, with -AllDomainControllers, on every other writable DC
+      (Get-WbdDomainControllerRegistry: bounded by a TCP check of port 445 and a deadline, one
+      entry per DC, Unavailable with the reason when it cannot be read).
 
     For each AD connector, Connectors[] holds its name, the AD DS connector account (the
     forest-login-user and forest-login-domain connectivity parameters, with the account's
@@ -30,6 +34,9 @@ function Get-WbdDirectorySection {
 
     .PARAMETER ConnectorError
     Why the connectors could not be read, if they could not.
+
+    .PARAMETER AllDomainControllers
+    Reads RestrictRemoteSam on every writable DC of each domain, not only on its PDC emulator.
     #>
     [CmdletBinding()]
     [OutputType([System.Collections.Specialized.OrderedDictionary])]
@@ -40,7 +47,10 @@ function Get-WbdDirectorySection {
         [object[]] $Connector = @(),
 
         [Parameter()]
-        [string] $ConnectorError
+        [string] $ConnectorError,
+
+        [Parameter()]
+        [switch] $AllDomainControllers
     )
 
     if (-not (Test-WbdWindowsPlatform)) {
@@ -228,6 +238,33 @@ function Get-WbdDirectorySection {
             $domainEntry['Domain'] = ConvertTo-WbdSnapshotValue -InputObject $domain
             Add-WbdFact -Section $domainEntry -Name 'DomainControllers' -List -ScriptBlock {
                 Get-ADDomainController -Filter '*' -Server $domainName
+            }
+            # RestrictRemoteSam on the DCs: the PDC emulator, and every writable DC when asked.
+            $pdc = [string]$domain.PDCEmulator
+            $registryTargets = (New-Object -TypeName 'System.Collections.Generic.List[string]')
+            if ($pdc) {
+                $registryTargets.Add($pdc)
+            }
+            if ($AllDomainControllers -and $domainEntry.Contains('DomainControllers')) {
+                # Add-WbdFact -List stored a list (not wrapped in @(): PowerShell 7.6's binder
+                # fails on @() of this generic list).
+                foreach ($controller in $domainEntry['DomainControllers']) {
+                    $hostName = [string]$controller['HostName']
+                    $readOnly = [string]$controller['IsReadOnly'] -eq 'True'
+                    if ($hostName -and -not $readOnly -and -not ($registryTargets -contains $hostName)) {
+                        $registryTargets.Add($hostName)
+                    }
+                }
+            }
+            if ($registryTargets.Count -eq 0) {
+                $domainEntry['Errors']['DomainControllerRegistry'] = 'Get-ADDomain named no PDC emulator, so no domain controller registry was read'
+            } else {
+                $reads = (New-Object -TypeName 'System.Collections.Generic.List[object]')
+                foreach ($target in $registryTargets) {
+                    Write-Progress -Activity 'Collecting the password writeback environment' -Status ('Active Directory: RestrictRemoteSam on {0}' -f $target) -PercentComplete (60 + [int](35 * $index / $forests.Count))
+                    $reads.Add((Get-WbdDomainControllerRegistry -HostName $target -IsPdcEmulator ($target -eq $pdc)))
+                }
+                $domainEntry['DomainControllerRegistry'] = $reads
             }
             Add-WbdFact -Section $domainEntry -Name 'PasswordPolicy' -ScriptBlock {
                 Get-ADDefaultDomainPasswordPolicy -Identity $domainName -Server $domainName

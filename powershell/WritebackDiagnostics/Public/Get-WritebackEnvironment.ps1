@@ -45,6 +45,10 @@ function Get-WritebackEnvironment {
     The UPN (or object id) of a user you will test password writeback with. Without it the test
     user checks are skipped.
 
+    .PARAMETER AllDomainControllers
+    Reads RestrictRemoteSam through remote registry on every writable domain controller of each
+    domain, not only on its PDC emulator (the default). Each DC read waits at most a few seconds.
+
     .EXAMPLE
     Connect-MgGraph -Scopes 'Organization.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'OnPremDirectorySynchronization.Read.All', 'RoleManagement.Read.Directory', 'AuditLog.Read.All'
     Get-WritebackEnvironment -TestUser 'alex.wilber@contoso.com' | ConvertTo-Json -Depth 20 | Out-File -FilePath .\writeback-environment.json
@@ -59,6 +63,12 @@ function Get-WritebackEnvironment {
 
     Collects without a Graph connection (the Tenant section is then Unavailable), shows each
     decision on the verbose stream, and lists what could not be read.
+
+    .EXAMPLE
+    (Get-WritebackEnvironment -AllDomainControllers).ActiveDirectory.Forests.Domains.DomainControllerRegistry | Format-Table -Property HostName, IsPdcEmulator, Status, RestrictRemoteSam, Reason
+
+    Reads RestrictRemoteSam on every writable domain controller, not only on the PDC emulators,
+    and lists what each DC has set (or why it could not be read).
 
     .EXAMPLE
     Get-WritebackEnvironment -AdminUser 'hybridadmin@contoso.onmicrosoft.com' | Test-WritebackPrerequisite
@@ -88,7 +98,10 @@ function Get-WritebackEnvironment {
 
         [Parameter()]
         [ValidateNotNullOrEmpty()]
-        [string] $TestUser
+        [string] $TestUser,
+
+        [Parameter()]
+        [switch] $AllDomainControllers
     )
 
     $activity = 'Collecting the password writeback environment'
@@ -125,7 +138,7 @@ function Get-WritebackEnvironment {
         $snapshot['Connect'] = Get-WbdConnectSection -State $state
 
         Write-Progress -Activity $activity -Status 'Active Directory' -PercentComplete 60
-        $snapshot['ActiveDirectory'] = Get-WbdDirectorySection -Connector $state['Connectors'] -ConnectorError ([string]$state['ConnectorError'])
+        $snapshot['ActiveDirectory'] = Get-WbdDirectorySection -Connector $state['Connectors'] -ConnectorError ([string]$state['ConnectorError']) -AllDomainControllers:$AllDomainControllers
 
         Write-Progress -Activity $activity -Status 'Removing secrets' -PercentComplete 95
         $environment = Remove-WbdSecret -InputObject $snapshot

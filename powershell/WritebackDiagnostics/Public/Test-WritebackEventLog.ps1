@@ -26,8 +26,13 @@ function Test-WritebackEventLog {
     instead, on any platform: an .evtx file (wevtutil epl or Event Viewer's Save As), or the
     JSON that Get-WinEvent | Select-Object Id, ProviderName, TimeCreated, Level,
     LevelDisplayName, Message | ConvertTo-Json writes in Windows PowerShell 5.1 or PowerShell 7
-    (include Level: LevelDisplayName is in the server's language); the heartbeat's
-    age is then measured against the newest event in the file.
+    (include Level: LevelDisplayName is in the server's language), optionally wrapped as
+    @{ ExportedAt = <when the log was read>; Events = @(...) } (see the examples). The
+    heartbeat's age is then measured against -Now when given, else against the export time
+    the file records (ExportedAt), else against the time the file was last written, which
+    for an export is when it was taken: a log whose heartbeats had stopped well before the
+    export fails even though its newest event is a heartbeat. EVT-HEARTBEAT says which time
+    it used and why (Evidence.ReferenceIs: Now, ExportedAt, FileModified or NewestEvent).
 
     The command writes one WritebackDiagnostics.CheckResult object per finding. A failed check
     is data (Status 'Fail'), not an error: the command only writes an error when it cannot run
@@ -48,6 +53,11 @@ function Test-WritebackEventLog {
     Get-WinEvent JSON (UTF-8 or UTF-16). A relative path is resolved against the current
     PowerShell location.
 
+    .PARAMETER Now
+    The time the heartbeat's age is measured against. Reading the live log it is the current
+    time; reading a file, give it when the file's own time is wrong, for example the time the
+    log was exported for a file that was copied or edited later.
+
     .PARAMETER Quiet
     Returns a single Boolean instead of result objects: $true when no check has the status
     Fail or Error, $false otherwise. Warnings and skipped checks do not make it $false.
@@ -65,11 +75,21 @@ function Test-WritebackEventLog {
     with what to do about each cause.
 
     .EXAMPLE
-    Get-WinEvent -FilterHashtable @{ LogName = 'Application'; ProviderName = 'PasswordResetService', 'ADSync' } -MaxEvents 5000 | Select-Object -Property Id, ProviderName, TimeCreated, Level, LevelDisplayName, Message | ConvertTo-Json | Out-File -FilePath .\writeback-events.json
+    $exportedAt = [datetime]::UtcNow.ToString('o')
+    $events = Get-WinEvent -FilterHashtable @{ LogName = 'Application'; ProviderName = 'PasswordResetService', 'ADSync' } -MaxEvents 5000 | Select-Object -Property Id, ProviderName, TimeCreated, Level, LevelDisplayName, Message
+    @{ ExportedAt = $exportedAt; Events = @($events) } | ConvertTo-Json -Depth 3 | Out-File -FilePath .\writeback-events.json
     Test-WritebackEventLog -Path .\writeback-events.json
 
     Saves the writeback events as JSON on the Connect server (in either PowerShell edition),
-    then analyses the file, for example on an administrator's workstation.
+    with the time the log was read, then analyses the file, for example on an administrator's
+    workstation; the heartbeat is measured against that recorded time even after the file
+    was copied.
+
+    .EXAMPLE
+    Test-WritebackEventLog -Path .\Application.evtx -Now '2026-11-25T14:30:00Z'
+
+    Analyses an .evtx file that was exported on 25 November at 14:30 UTC and copied since,
+    measuring the heartbeat against the time of the export instead of the copy's file time.
 
     .EXAMPLE
     if (-not (Test-WritebackEventLog -Since (Get-Date).AddHours(-1) -Quiet)) {
@@ -115,6 +135,9 @@ function Test-WritebackEventLog {
         [ValidateNotNullOrEmpty()]
         [string] $Path,
 
+        [Parameter()]
+        [datetime] $Now,
+
         [Parameter(ParameterSetName = 'Quiet')]
         [switch] $Quiet
     )
@@ -130,6 +153,9 @@ function Test-WritebackEventLog {
             }
             if ($PSBoundParameters.ContainsKey('MaxEvents')) {
                 $options['MaxEvents'] = $MaxEvents
+            }
+            if ($PSBoundParameters.ContainsKey('Now')) {
+                $options['Now'] = $Now.ToUniversalTime().ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
             }
         } else {
             if (-not (Test-WbdWindowsPlatform)) {
@@ -147,7 +173,11 @@ function Test-WritebackEventLog {
             $null = Export-WbdWritebackEvent -Path $exported -Since $Since -MaxEvents $MaxEvents
             $options['Path'] = $exported
             $options['Since'] = $Since.ToUniversalTime().ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
-            $options['Now'] = [System.DateTime]::UtcNow.ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
+            # Events read now are measured against now (or the -Now given).
+            if (-not $PSBoundParameters.ContainsKey('Now')) {
+                $Now = [System.DateTime]::UtcNow
+            }
+            $options['Now'] = $Now.ToUniversalTime().ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
         }
 
         $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'events' -Options $options -Activity 'Reading the password writeback event log'

@@ -54,6 +54,10 @@ function Test-WritebackPrerequisite {
     For a live run: the UPN of a user you will test writeback with; without it the test user
     checks are skipped.
 
+    .PARAMETER AllDomainControllers
+    For a live run: reads RestrictRemoteSam on every writable domain controller, not only on each
+    domain's PDC emulator (passed to Get-WritebackEnvironment).
+
     .PARAMETER ServerConfigPath
     A folder written by Get-ADSyncServerConfiguration -Path <folder> on the Entra Connect server
     (Connectors, GlobalSettings and SynchronizationRules), to evaluate instead of a fresh export.
@@ -162,6 +166,9 @@ function Test-WritebackPrerequisite {
         [ValidateNotNullOrEmpty()]
         [string] $TestUser,
 
+        [Parameter(ParameterSetName = 'Live')]
+        [switch] $AllDomainControllers,
+
         [Parameter()]
         [ValidateNotNullOrEmpty()]
         [string] $ServerConfigPath,
@@ -205,6 +212,9 @@ function Test-WritebackPrerequisite {
                     }
                     if ($PSBoundParameters.ContainsKey('TestUser')) {
                         $collect['TestUser'] = $TestUser
+                    }
+                    if ($AllDomainControllers) {
+                        $collect['AllDomainControllers'] = $true
                     }
                     $snapshot = Get-WritebackEnvironment @collect
                     $snapshotFile = Save-WbdSnapshotFile -InputObject $snapshot

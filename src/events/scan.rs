@@ -1,0 +1,321 @@
+//! What the diagnosis reads out of an event's text: a short excerpt, the user and
+//! tracking id, the distinguished name, relay namespaces and endpoints, hr codes, and
+//! whether a DN holds a character that breaks writeback.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::RelayName;
+
+/// Longest message excerpt kept as evidence.
+pub const EXCERPT_CHARS: usize = 300;
+
+/// The first part of a message: no stack trace, no `Context:` segment (the cloud anchor
+/// and user, kept apart as `User`), white space collapsed, at most [`EXCERPT_CHARS`]
+/// characters.
+pub fn excerpt(message: &str) -> String {
+    let cut = ["\r\n   at ", "\n   at ", "   at "]
+        .iter()
+        .filter_map(|m| message.find(m))
+        .min()
+        .unwrap_or(message.len());
+    let body = &message[..cut];
+    let body = match (body.find(", Context:"), body.find(", Details:")) {
+        (Some(c), Some(d)) if c < d => format!("{}{}", &body[..c], &body[d..]),
+        _ => body.to_string(),
+    };
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in body.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars >= EXCERPT_CHARS {
+                out.push_str("...");
+                return out;
+            }
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
+}
+
+pub(super) fn user_of(message: &str) -> Option<String> {
+    let start = message.find("UserPrincipalName:")? + "UserPrincipalName:".len();
+    let upn: String = message[start..]
+        .trim_start()
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != ',')
+        .take(256)
+        .collect();
+    (!upn.is_empty()).then_some(upn)
+}
+
+/// The distinguished name a message quotes: from its first `CN=`/`OU=` (at the start of
+/// a word) to the end of its last `DC=` component, or to the end of the line when it has
+/// none; at most 200 characters.
+pub(super) fn dn_in(message: &str) -> Option<String> {
+    let lower = message.to_ascii_lowercase();
+    let starts_word = |i: usize| {
+        message[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    };
+    let start = ["cn=", "ou="]
+        .into_iter()
+        .filter_map(|p| {
+            lower
+                .match_indices(p)
+                .map(|(i, _)| i)
+                .find(|i| starts_word(*i))
+        })
+        .min()?;
+    let rest = &message[start..];
+    let line = &rest[..rest.find(['\r', '\n']).unwrap_or(rest.len())];
+    let end = match line.to_ascii_lowercase().rfind("dc=") {
+        Some(dc) => {
+            let value = &line[dc + 3..];
+            dc + 3
+                + value
+                    .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+                    .unwrap_or(value.len())
+        }
+        None => line.len(),
+    };
+    Some(line[..end].chars().take(200).collect())
+}
+pub(super) fn tracking_id(message: &str) -> Option<String> {
+    let start = message.find("TrackingId:")? + "TrackingId:".len();
+    let id: String = message[start..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit() || *c == '-')
+        .collect();
+    (id.len() >= 32).then_some(id)
+}
+
+/// A relay namespace (Service Bus rules: at most 50 letters, digits and hyphens, ending
+/// in a letter or digit) with an optional Service Bus suffix. ASCII only: with Unicode
+/// case folding `(?i)` would also take `ſ` (long s) or the Kelvin sign for `s`/`k` and
+/// produce host names that are not in the text. Where a name starts and ends is checked
+/// in [`relays_in`]: `\b` would also accept the tail of a longer host name
+/// (`contoso-ssprdedicatedsbx...`, `x.ssprdedicatedsb...`).
+fn relay_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i-u)(ssprdedicatedsb[a-z0-9-]{0,34}[a-z0-9])(\.servicebus\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn))?")
+            .expect("relay pattern")
+    })
+}
+
+/// True for a character that continues a host name (or a word) around a match.
+fn is_host_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+pub(super) fn endpoint_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let g = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+        Regex::new(&format!(r"(?i)\b{g}_{g}\b")).expect("endpoint pattern")
+    })
+}
+
+fn hr_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)(?:\b0x|\bhr\s*[=:]?\s*(?:0x)?)(8[0-9a-f]{7})\b|\b(8023[0-9a-f]{4})\b")
+            .expect("hr pattern")
+    })
+}
+
+/// The relay namespaces named in `text`: `ssprdedicatedsb...` names standing on their
+/// own, bare or with a Service Bus suffix. A name that is only part of a longer host name
+/// or word is not a relay (a host that merely contains the prefix, or a relay name
+/// followed by another domain).
+pub fn relays_in(text: &str) -> impl Iterator<Item = RelayName> + '_ {
+    relay_regex().captures_iter(text).filter_map(|c| {
+        let whole = c.get(0)?;
+        if text[..whole.start()]
+            .chars()
+            .next_back()
+            .is_some_and(is_host_char)
+        {
+            return None;
+        }
+        let mut after = text[whole.end()..].chars();
+        // A full stop ends a sentence; anything else after it continues the host.
+        let continues = match after.next() {
+            Some('.') => after.next().is_some_and(is_host_char),
+            Some(ch) => is_host_char(ch),
+            None => false,
+        };
+        if continues {
+            return None;
+        }
+        Some(RelayName {
+            namespace: c.get(1)?.as_str().to_ascii_lowercase(),
+            suffix: c.get(2).map(|s| s.as_str().to_ascii_lowercase()),
+        })
+    })
+}
+
+/// The hr codes written in `text` (`0x8023...`, `hr=8023...`, bare `8023xxxx`).
+pub fn hr_codes_in(text: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    for c in hr_regex().captures_iter(text) {
+        let Some(m) = c.get(1).or_else(|| c.get(2)) else {
+            continue;
+        };
+        // The first group of a GUID is not an hr code.
+        if text[m.end()..].starts_with('-') {
+            continue;
+        }
+        if let Ok(code) = u32::from_str_radix(m.as_str(), 16) {
+            if !out.contains(&code) {
+                out.push(code);
+            }
+        }
+    }
+    out
+}
+
+/// True when the distinguished name `dn` holds a character that breaks writeback
+/// (facts §4.1: a leading space or `#`, a trailing space, `, + " \ < > ; = /`, LF, CR):
+/// escaped (`\,` ... `\/`, `\ `, or as hex such as `\2C`, `\2F`, `\0A`), a `/` (which
+/// DNs do not escape), or a space at the start or end of a component value.
+pub(super) fn names_reserved_characters(dn: &str) -> bool {
+    let b = dn.as_bytes();
+    let escaped = b.windows(2).any(|w| {
+        w[0] == b'\\'
+            && matches!(
+                w[1],
+                b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';' | b'=' | b'#' | b'/' | b' '
+            )
+    });
+    let lower = dn.to_ascii_lowercase();
+    let hex = [
+        "\\0a", "\\0d", "\\20", "\\23", "\\2c", "\\2b", "\\22", "\\5c", "\\3c", "\\3e", "\\3b",
+        "\\3d", "\\2f",
+    ]
+    .iter()
+    .any(|h| lower.contains(h));
+    // A component value that starts with a space (`OU= Sales`) or ends with one before
+    // the next, unescaped, comma (`OU=Sales ,DC=`).
+    let spaces = b.windows(2).any(|w| w == b"= ")
+        || b.windows(3)
+            .any(|w| w[0] != b'\\' && w[1] == b' ' && w[2] == b',');
+    escaped || hex || spaces || dn.contains('/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pulls_hr_codes_relays_and_excerpts() {
+        let t = "An unexpected error has occurred during a password set operation.\r\n \"BAIL: MMS(4924): admaexport.cpp(2837): 0x80230619 (A restriction prevents the password)\" hr=8023062C HR 0x80005000 8023abcd-1111-2222-3333-444455556666 0x12345678";
+        assert_eq!(hr_codes_in(t), vec![0x8023_0619, 0x8023_062C, 0x8000_5000]);
+        let names: Vec<String> = relays_in(
+            "ns ssprdedicatedsbprodncu, sb://SSPRDedicatedSBProdFRA-1.servicebus.windows.net/x ssprdedicatedsbmcprodcne.servicebus.chinacloudapi.cn and ssprdedicatedsb.",
+        )
+        .map(|r| r.default_host())
+        .collect();
+        assert_eq!(
+            names,
+            vec![
+                "ssprdedicatedsbprodncu.servicebus.windows.net",
+                "ssprdedicatedsbprodfra-1.servicebus.windows.net",
+                "ssprdedicatedsbmcprodcne.servicebus.chinacloudapi.cn",
+            ]
+        );
+        assert_eq!(
+            excerpt("TrackingId: x, Reason: bad,\r\n Details: E: m\r\n   at A.B()\r\n   at C"),
+            "TrackingId: x, Reason: bad, Details: E: m"
+        );
+        let failure = "TrackingId: x, Reason: R, Context: cloudAnchor: User_1, SourceAnchorValue: QQ==, UserPrincipalName: a@b.c, Details: E: DN: CN=A\\, B,OU=S\r\n   at X";
+        assert_eq!(
+            excerpt(failure),
+            "TrackingId: x, Reason: R, Details: E: DN: CN=A\\, B,OU=S"
+        );
+        assert_eq!(user_of(failure).as_deref(), Some("a@b.c"));
+        assert_eq!(dn_in(failure).as_deref(), Some("CN=A\\, B,OU=S"));
+        assert_eq!(excerpt(&"a".repeat(400)).chars().count(), EXCERPT_CHARS + 3);
+        assert_eq!(
+            tracking_id("TrackingId: 6c1f0f7e-1a2b-4c3d-9e8f-0a1b2c3d4e5f, x").as_deref(),
+            Some("6c1f0f7e-1a2b-4c3d-9e8f-0a1b2c3d4e5f")
+        );
+        assert!(names_reserved_characters(
+            "DN: CN=Smith\\, John,OU=Sales,DC=x"
+        ));
+        assert!(!names_reserved_characters("DN: CN=John,OU=Sales,DC=x"));
+    }
+
+    #[test]
+    fn relay_names_must_stand_on_their_own() {
+        let hosts = |t: &str| -> Vec<String> { relays_in(t).map(|r| r.default_host()).collect() };
+        // The real forms: bare namespaces, full hosts in the three clouds, in URLs, at the
+        // end of a sentence, upper case.
+        assert_eq!(
+            hosts("Endpoint=sb://SSPRDedicatedSBProdSCU-2.servicebus.windows.net/;x (ssprdedicatedsbprodeus2-1). ssprdedicatedsbprodncu.servicebus.usgovcloudapi.net."),
+            vec![
+                "ssprdedicatedsbprodscu-2.servicebus.windows.net",
+                "ssprdedicatedsbprodeus2-1.servicebus.windows.net",
+                "ssprdedicatedsbprodncu.servicebus.usgovcloudapi.net",
+            ]
+        );
+        // Not relays: the tail of another host or word, a relay name followed by another
+        // domain, Unicode look-alikes of s and k, a namespace longer than Service Bus allows.
+        for text in [
+            "contoso-ssprdedicatedsbprodncu.servicebus.windows.net",
+            "proxy.ssprdedicatedsbprodncu.servicebus.windows.net",
+            "xssprdedicatedsbprodncu",
+            "ssprdedicatedsbprodncu_old",
+            "ssprdedicatedsbprodncu.servicebus.windows.net.contoso.com",
+            "ssprdedicatedsbprodncu.servicebus.cloudapi.de",
+            "ssprdedicatedsbprodncu.servicebus.windows.network",
+            "\u{17f}sprdedicatedsbprodncu.servicebus.windows.net",
+            "ssprdedicatedsbprod\u{212a}ncu",
+            "contoso.servicebus.windows.net",
+            &format!("ssprdedicatedsb{}", "a".repeat(40)),
+        ] {
+            assert_eq!(hosts(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn reserved_characters_in_a_distinguished_name() {
+        for dn in [
+            "CN=Doe\\, Jane,OU=Sales,DC=contoso,DC=com",
+            "CN=Jane,OU=Sales/Marketing,DC=contoso,DC=com",
+            "CN=Jane,OU=Sales\\/Marketing,DC=contoso,DC=com",
+            "CN=Jane,OU=R\\2BD,DC=contoso,DC=com",
+            "CN=Jane,OU=\\#Ops,DC=contoso,DC=com",
+            "CN=Jane,OU= Sales,DC=contoso,DC=com",
+            "CN=Jane,OU=Sales\\ ,DC=contoso,DC=com",
+            "CN=Jane,OU=Sales ,DC=contoso,DC=com",
+            "CN=Jane,OU=A\\0AB,DC=contoso,DC=com",
+        ] {
+            assert!(names_reserved_characters(dn), "{dn}");
+        }
+        for dn in [
+            "CN=Jane Doe,OU=Sales & Marketing,DC=contoso,DC=com",
+            "CN=Jane,OU=Sales-EMEA,DC=contoso,DC=com",
+        ] {
+            assert!(!names_reserved_characters(dn), "{dn}");
+        }
+        // The DN ends with its last DC component, so a URL after it is not part of it.
+        let text = "Reason: ADUnKnownError, Details: E: DN: CN=Jane,OU=Sales,DC=contoso,DC=com, see aka.ms/sspr";
+        assert_eq!(
+            dn_in(text).as_deref(),
+            Some("CN=Jane,OU=Sales,DC=contoso,DC=com")
+        );
+        assert!(!dn_in(text).is_some_and(|d| names_reserved_characters(&d)));
+        assert_eq!(dn_in("Version: 5.0 bacon=1"), None);
+    }
+}
