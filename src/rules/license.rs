@@ -335,7 +335,7 @@ fn user_licence(
             "UserNotLicensed",
             "The admin account has no Entra ID P1/P2 licence",
             format!("{who} has no licence with the Entra ID P1/P2 service plan. Without one the Connect wizard can fail with \"Unable to configure password writeback. Ensure you have the required license\", and Password reset does not appear in the admin center for that account."),
-            format!("Assign {who} a licence that includes Entra ID P1 or P2, or configure writeback with a licensed cloud-only Global Administrator or Hybrid Identity Administrator."),
+            format!("Assign {who} a licence that includes Entra ID P1 or P2, or configure writeback with a licensed managed (cloud-only or password-synchronized) account that holds Global Administrator or Hybrid Administrator directly."),
         ),
     };
     rule.emit(

@@ -186,8 +186,9 @@ fn writeback_for(k: &EntraConnector, feature: Option<bool>, config: &ServerConfi
     };
     let refused = "the server does not accept reset or change requests from the cloud (SSPR_0010)";
     let set_it = format!(
-        "run Set-ADSyncAADPasswordResetConfiguration -Connector '{name}' -Enable $true and sign \
-         in with a cloud-only admin when asked"
+        "run Set-ADSyncAADPasswordResetConfiguration -Connector '{name}' -Enable $true, signed \
+         in as a managed (cloud-only or password-synchronized) account that holds Global \
+         Administrator or Hybrid Administrator directly"
     );
     let f = match (k.password_reset_enabled, feature) {
         (Some(true), Some(true) | None) => pass(
