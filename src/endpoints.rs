@@ -64,6 +64,17 @@ impl Cloud {
         }
     }
 
+    /// The Service Bus host suffix of this cloud, with its leading dot: a bare namespace
+    /// `<ns>` is the host `<ns><suffix>` ([`ENDPOINTS_DOC`]: `*.servicebus.windows.net`,
+    /// `*.servicebus.usgovcloudapi.net`, `*.servicebus.chinacloudapi.cn`; read 2026-12-02).
+    pub fn service_bus_suffix(self) -> &'static str {
+        match self {
+            Cloud::Public => ".servicebus.windows.net",
+            Cloud::UsGov => ".servicebus.usgovcloudapi.net",
+            Cloud::China => ".servicebus.chinacloudapi.cn",
+        }
+    }
+
     /// The default endpoint set.
     pub fn default_endpoints(self) -> Vec<Endpoint> {
         self.default_hosts()
@@ -160,6 +171,64 @@ impl fmt::Display for Endpoint {
     }
 }
 
+/// True for the two public relay hosts Microsoft's troubleshooting page uses as examples.
+/// They are not every tenant's relays: the page now has admins read the tenant's own
+/// namespace from event 31019 or 31034 (its example: `ssprdedicatedsbprodfra-1`)
+/// ([`ENDPOINTS_DOC`], rendered copy ms.date 2025-03-04, read 2026-12-02).
+pub fn is_example_relay(host: &str) -> bool {
+    Cloud::Public.default_hosts()[1..].contains(&host)
+}
+
+/// Turns a Service Bus namespace given by the user into its host name: a bare name
+/// (`ssprdedicatedsbprodfra-1`) gets `cloud`'s Service Bus suffix, a name with dots is
+/// taken as the host itself. An `sb://` or `https://` prefix and any path are dropped.
+/// DNS rules apply: labels of 1 to 63 letters, digits and hyphens, neither starting nor
+/// ending with a hyphen, at most 253 characters in all.
+pub fn namespace_host(cloud: Cloud, text: &str) -> Result<String, WbdError> {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    let t = ["sb://", "https://"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower);
+    let t = t.split('/').next().unwrap_or_default();
+    let t = t.strip_suffix('.').unwrap_or(t);
+    let bad = |why: &str| WbdError::invalid(format!("namespace '{text}': {why}"));
+    if t.is_empty() {
+        return Err(bad(
+            "empty; give a namespace such as ssprdedicatedsbprodfra-1 or its host name",
+        ));
+    }
+    if t.contains(':') {
+        return Err(bad(
+            "a namespace takes no port (it is always tested on 443)",
+        ));
+    }
+    let host = if t.contains('.') {
+        t.to_string()
+    } else {
+        format!("{t}{}", cloud.service_bus_suffix())
+    };
+    if host.len() > 253 {
+        return Err(bad("longer than the 253 characters a host name may have"));
+    }
+    for label in host.split('.') {
+        if label.is_empty() || label.len() > 63 {
+            return Err(bad("every part between dots must have 1 to 63 characters"));
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(bad("only letters, digits, hyphens and dots are allowed"));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(bad("a part may not start or end with a hyphen"));
+        }
+    }
+    Ok(host)
+}
+
 /// The endpoint list for a run: the cloud's defaults (unless replaced) plus extras,
 /// without duplicates, in order.
 pub fn plan(
@@ -167,11 +236,24 @@ pub fn plan(
     extra: &[String],
     replace_defaults: bool,
 ) -> Result<Vec<Endpoint>, WbdError> {
-    let mut list = if replace_defaults {
-        Vec::new()
-    } else {
-        cloud.default_endpoints()
-    };
+    plan_after(Vec::new(), cloud, extra, replace_defaults)
+}
+
+/// Like [`plan`], with `first` (the tenant's own relays) ahead of everything else.
+pub fn plan_after(
+    first: Vec<Endpoint>,
+    cloud: Cloud,
+    extra: &[String],
+    replace_defaults: bool,
+) -> Result<Vec<Endpoint>, WbdError> {
+    let mut list = first;
+    if !replace_defaults {
+        for ep in cloud.default_endpoints() {
+            if !list.contains(&ep) {
+                list.push(ep);
+            }
+        }
+    }
     for e in extra {
         let ep = Endpoint::parse(e)?;
         if !list.contains(&ep) {
@@ -220,7 +302,73 @@ mod tests {
             }]
         );
         assert!(plan(Cloud::Public, &[], true).is_err());
+        let first =
+            Endpoint::parse("ssprdedicatedsbprodscu.servicebus.windows.net").expect("endpoint");
+        let ordered = plan_after(vec![first.clone()], Cloud::Public, &[], false).expect("plan");
+        assert_eq!(ordered[0], first);
+        assert_eq!(ordered.len(), 3, "the tenant's host is not tested twice");
+        assert_eq!(
+            plan_after(vec![first.clone()], Cloud::Public, &[], true).expect("plan"),
+            vec![first]
+        );
         assert_eq!(Cloud::parse("USGOV"), Ok(Cloud::UsGov));
         assert!(Cloud::parse("mars").is_err());
+    }
+
+    #[test]
+    fn namespaces_become_host_names() {
+        let host = |c, t| namespace_host(c, t);
+        assert_eq!(
+            host(Cloud::Public, "SSPRDedicatedSBProdFRA-1").as_deref(),
+            Ok("ssprdedicatedsbprodfra-1.servicebus.windows.net")
+        );
+        assert_eq!(
+            host(Cloud::UsGov, "ssprdedicatedsbx").as_deref(),
+            Ok("ssprdedicatedsbx.servicebus.usgovcloudapi.net")
+        );
+        assert_eq!(
+            host(Cloud::China, "ssprdedicatedsbmcprodcne").as_deref(),
+            Ok("ssprdedicatedsbmcprodcne.servicebus.chinacloudapi.cn")
+        );
+        assert_eq!(
+            host(Cloud::Public, " sb://ns-1.servicebus.windows.net/a_b/ ").as_deref(),
+            Ok("ns-1.servicebus.windows.net")
+        );
+        assert_eq!(
+            host(Cloud::China, "x.servicebus.windows.net.").as_deref(),
+            Ok("x.servicebus.windows.net"),
+            "a host is kept whatever the cloud"
+        );
+        let long_label = "a".repeat(64);
+        let long_host = format!("{}.b", vec!["a".repeat(63); 4].join("."));
+        for bad in [
+            "",
+            " ",
+            "sb://",
+            "ns:443",
+            "-ns",
+            "ns-",
+            "a..b",
+            "n_s",
+            "ns\u{17f}",
+            "ns x",
+            &long_label,
+            &long_host,
+        ] {
+            assert!(
+                host(Cloud::Public, bad).is_err(),
+                "{bad:?} should be rejected"
+            );
+        }
+        assert!(is_example_relay(
+            "ssprdedicatedsbprodscu.servicebus.windows.net"
+        ));
+        assert!(is_example_relay(
+            "ssprdedicatedsbprodncu.servicebus.windows.net"
+        ));
+        assert!(!is_example_relay("passwordreset.microsoftonline.com"));
+        assert!(!is_example_relay(
+            "ssprdedicatedsbprodfra-1.servicebus.windows.net"
+        ));
     }
 }

@@ -114,9 +114,15 @@ struct ConnectivityArgs {
     /// Deadline of the whole run, in milliseconds.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=600_000))]
     overall_timeout_ms: Option<u64>,
-    /// Also test the relay hosts named in this event log (.evtx or Get-WinEvent JSON).
+    /// Also test the relay hosts named in this event log (.evtx or Get-WinEvent JSON),
+    /// before the cloud's generic hosts.
     #[arg(long, value_name = "FILE")]
     relays_from_events: Option<String>,
+    /// The tenant's Service Bus namespace, tested first on 443: a bare name such as
+    /// ssprdedicatedsbprodfra-1 (the cloud's Service Bus suffix is added) or a host name.
+    /// Events 31019 and 31034 on the Connect server name it; repeatable.
+    #[arg(long = "namespace", value_name = "NAME")]
+    namespaces: Vec<String>,
     /// Also measure how long idle connections survive on the path (takes as long as the
     /// longest checkpoint, 6 minutes by default).
     #[arg(long)]
@@ -155,6 +161,9 @@ impl ConnectivityArgs {
             "RelaysFromEvents",
             self.relays_from_events.clone().map(Value::from),
         );
+        if !self.namespaces.is_empty() {
+            o.insert("Namespaces".into(), json!(self.namespaces));
+        }
         if self.idle {
             o.insert("Idle".into(), json!(true));
         }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::api::{CheckResult, Status};
+use crate::checks::tenant_relays::{self, EndpointSource, LiveEventLog, TenantRelay};
 use crate::checks::{idle, result_from};
 use crate::control::Control;
 use crate::endpoints::{self, Cloud, Endpoint, ENDPOINTS_DOC};
@@ -52,6 +53,15 @@ pub struct Options {
     pub overall_timeout_ms: Option<u64>,
     /// Event log (.evtx or Get-WinEvent JSON) whose relay hosts are tested too.
     pub relays_from_events: Option<String>,
+    /// The tenant's Service Bus namespaces, bare (`ssprdedicatedsbprodfra-1`, completed
+    /// with the cloud's Service Bus suffix) or as host names; tested first, on 443.
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+    /// What the module read from the Connect server's live Application log (raw
+    /// PasswordResetService events 31019/31034/32002); the relays their texts name are
+    /// tested first and `CONN-TENANT-RELAYS` says what was found. Absent off a Connect
+    /// server. See [`LiveEventLog`].
+    pub live_event_log: Option<LiveEventLog>,
     /// Also measure how long idle connections survive (default checkpoints).
     #[serde(default)]
     pub idle: bool,
@@ -68,6 +78,12 @@ struct Plan {
     overall: Duration,
     /// The event file and the relay hosts it named.
     event_relays: Option<(String, Vec<String>)>,
+    /// The tenant's relays, in test order (command line, live log, event file).
+    tenant: Vec<TenantRelay>,
+    /// Where each endpoint (by target text) came from.
+    sources: Vec<(String, EndpointSource)>,
+    /// The live log the module read, with the relays it named.
+    live_log: Option<(LiveEventLog, Vec<TenantRelay>)>,
     /// Idle checkpoints, when the idle test was asked for.
     idle: Option<Vec<Duration>>,
 }
@@ -87,7 +103,6 @@ impl Plan {
         let opts: Options = serde_json::from_value(value.clone())
             .map_err(|e| WbdError::invalid(format!("connectivity options: {e}")))?;
         let cloud = Cloud::parse(opts.cloud.as_deref().unwrap_or("public"))?;
-        let mut extra = opts.endpoints.clone();
         let event_relays = match opts.relays_from_events.as_deref() {
             Some(p) if p.trim().is_empty() => {
                 return Err(WbdError::invalid("RelaysFromEvents is empty"))
@@ -95,16 +110,36 @@ impl Plan {
             Some(p) => {
                 let hosts =
                     crate::events::relay_hosts_in_file(Path::new(p), cloud, &Control::new())?;
-                extra.extend(
-                    hosts
-                        .iter()
-                        .map(|h| format!("{h}:{}", endpoints::HTTPS_PORT)),
-                );
                 Some((p.to_string(), hosts))
             }
             None => None,
         };
-        let list = endpoints::plan(cloud, &extra, opts.no_default_endpoints)?;
+        let given = tenant_relays::from_command_line(&opts.namespaces, cloud)?;
+        let live_log = match opts.live_event_log {
+            Some(log) => {
+                let found = tenant_relays::from_live_log(&log, cloud)?;
+                Some((log, found))
+            }
+            None => None,
+        };
+        let tenant = tenant_relays::merge(vec![
+            given,
+            live_log
+                .as_ref()
+                .map(|(_, f)| f.clone())
+                .unwrap_or_default(),
+            event_relays
+                .as_ref()
+                .map(|(_, h)| tenant_relays::from_file_hosts(h))
+                .unwrap_or_default(),
+        ]);
+        let list = endpoints::plan_after(
+            tenant.iter().map(|t| t.endpoint.clone()).collect(),
+            cloud,
+            &opts.endpoints,
+            opts.no_default_endpoints,
+        )?;
+        let sources = tenant_relays::sources(&list, &tenant, cloud);
         let explicit = opts.proxy.as_deref().map(ProxyUrl::parse).transpose()?;
         let machine = opts
             .machine_config_path
@@ -136,6 +171,9 @@ impl Plan {
             stage,
             overall,
             event_relays,
+            tenant,
+            sources,
+            live_log,
             idle,
         })
     }
@@ -221,11 +259,21 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
         results.extend(rows);
     }
     drop(runtime);
-    if plan.cloud == Cloud::UsGov {
+    tenant_relays::mark(&mut results, &plan.sources);
+    if plan.cloud == Cloud::UsGov && plan.tenant.is_empty() {
         results.push(usgov_relay_note());
     }
     if let Some((file, hosts)) = &plan.event_relays {
         results.push(event_relays_note(file, hosts));
+    }
+    if let Some((log, found)) = &plan.live_log {
+        let given: Vec<TenantRelay> = plan
+            .tenant
+            .iter()
+            .filter(|t| t.source == EndpointSource::CommandLine)
+            .cloned()
+            .collect();
+        results.push(tenant_relays::live_log_result(log, found, &given));
     }
     control.set_progress(100, "Done");
     Ok(results)
@@ -343,7 +391,7 @@ fn usgov_relay_note() -> CheckResult {
                 "RelayHostsUnknown",
                 "US Government relay hosts are not tested",
                 "Microsoft does not document the Service Bus relay host names for US Government tenants (they are under *.servicebus.usgovcloudapi.net), so only the password-reset service was tested.",
-                "Add your tenant's relay host with --endpoint (the PasswordResetService heartbeat event 31019 names it), and allow *.servicebus.usgovcloudapi.net on port 443.",
+                "Add your tenant's relay namespace with --namespace (-Namespace; the PasswordResetService events 31019 and 31034 name it), and allow *.servicebus.usgovcloudapi.net on port 443.",
             )
         },
         0,
@@ -358,7 +406,7 @@ fn event_relays_note(file: &str, hosts: &[String]) -> CheckResult {
                 "NoRelaysInLog",
                 "The event log names no relay host",
                 format!("No ssprdedicatedsb... relay namespace appears in the writeback events of {file}, so only the other endpoints were tested."),
-                "Export a log that covers a time when writeback ran (its heartbeat, event 31019, names the relay), or add the relay host with --endpoint.",
+                "Export a log that covers a time when writeback ran (its heartbeat, event 31019, names the relay), or give the relay namespace with --namespace.",
             )
         }
     } else {
@@ -580,14 +628,80 @@ mod tests {
         assert_eq!(
             hosts,
             [
-                "passwordreset.microsoftonline.us:443",
-                "ssprdedicatedsbwbdtest-1.servicebus.usgovcloudapi.net:443"
-            ]
+                "ssprdedicatedsbwbdtest-1.servicebus.usgovcloudapi.net:443",
+                "passwordreset.microsoftonline.us:443"
+            ],
+            "the tenant's relay is tested first"
         );
+        assert_eq!(p.sources[0].1, EndpointSource::TenantEvents);
+        assert_eq!(p.sources[1].1, EndpointSource::Generic);
         let e = Plan::from_options(&serde_json::json!({"RelaysFromEvents": ""}))
             .err()
             .expect("empty path rejected");
         assert_eq!(e.code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn namespaces_are_tested_first_and_validated() {
+        let p = Plan::from_options(&serde_json::json!({
+            "Namespaces": ["ssprdedicatedsbprodfra-1", "x.servicebus.windows.net"],
+            "LiveEventLog": {"State": "Read", "Events": [
+                {"Id": 31019, "TimeCreated": "2026-12-01T10:00:00Z", "Message": "namespace ssprdedicatedsbprodweu"}
+            ]},
+            "Endpoints": ["other.test"]
+        }))
+        .expect("plan");
+        let order: Vec<(String, &str)> = p
+            .endpoints
+            .iter()
+            .zip(&p.sources)
+            .map(|((e, _), (_, s))| (e.to_string(), s.token()))
+            .collect();
+        let want = [
+            (
+                "ssprdedicatedsbprodfra-1.servicebus.windows.net:443",
+                "CommandLine",
+            ),
+            ("x.servicebus.windows.net:443", "CommandLine"),
+            (
+                "ssprdedicatedsbprodweu.servicebus.windows.net:443",
+                "TenantEvents",
+            ),
+            ("passwordreset.microsoftonline.com:443", "Generic"),
+            (
+                "ssprdedicatedsbprodscu.servicebus.windows.net:443",
+                "Generic",
+            ),
+            (
+                "ssprdedicatedsbprodncu.servicebus.windows.net:443",
+                "Generic",
+            ),
+            ("other.test:443", "CommandLine"),
+        ];
+        let want: Vec<(String, &str)> = want.iter().map(|(h, s)| (h.to_string(), *s)).collect();
+        assert_eq!(order, want);
+        // Namespaces alone are enough to run without the defaults.
+        let only = Plan::from_options(&serde_json::json!({
+            "Namespaces": ["ssprdedicatedsbprodfra-1"], "NoDefaultEndpoints": true, "Cloud": "china"
+        }))
+        .expect("plan");
+        let hosts: Vec<String> = only.endpoints.iter().map(|(e, _)| e.to_string()).collect();
+        assert_eq!(
+            hosts,
+            ["ssprdedicatedsbprodfra-1.servicebus.chinacloudapi.cn:443"]
+        );
+        for bad in [
+            serde_json::json!({"Namespaces": ["bad_name"]}),
+            serde_json::json!({"Namespaces": ["ns:443"]}),
+            serde_json::json!({"Namespaces": "ssprdedicatedsbprodfra-1"}),
+            serde_json::json!({"LiveEventLog": {"State": "Read", "Events": [{"Id": 31019, "TimeCreated": "soon"}]}}),
+            serde_json::json!({"LiveEventLog": {"WrongType": true}}),
+        ] {
+            let e = Plan::from_options(&bad)
+                .err()
+                .unwrap_or_else(|| panic!("{bad} accepted"));
+            assert_eq!(e.code, ErrorCode::InvalidInput, "{bad}: {e}");
+        }
     }
 
     #[test]

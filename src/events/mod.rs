@@ -35,11 +35,10 @@ pub struct RelayName {
 impl RelayName {
     /// The host name, completing a bare namespace with `cloud`'s Service Bus suffix.
     pub fn host(&self, cloud: Cloud) -> String {
-        let suffix = self.suffix.as_deref().unwrap_or(match cloud {
-            Cloud::Public => ".servicebus.windows.net",
-            Cloud::UsGov => ".servicebus.usgovcloudapi.net",
-            Cloud::China => ".servicebus.chinacloudapi.cn",
-        });
+        let suffix = self
+            .suffix
+            .as_deref()
+            .unwrap_or_else(|| cloud.service_bus_suffix());
         format!("{}{suffix}", self.namespace)
     }
 

@@ -139,6 +139,49 @@ fn hr_regex() -> &'static Regex {
 /// or word is not a relay (a host that merely contains the prefix, or a relay name
 /// followed by another domain).
 pub fn relays_in(text: &str) -> impl Iterator<Item = RelayName> + '_ {
+    relay_matches(text).map(|(_, r)| r)
+}
+
+/// The relay namespaces named in `text`, each with the `<guid>_<guid>` endpoint paths
+/// named after it and before the next namespace (those before the first namespace go to
+/// the first), in text order without duplicates. Microsoft shows the 31019 text only as a
+/// screenshot ("the name of the service bus listener", [TSWB] ms.date 2025-03-04), so the
+/// pairing goes by position in the text, not by its wording: a namespace followed by its
+/// endpoint, as in `sb://<namespace>.servicebus.windows.net/<endpoint>`, or a list of
+/// `namespace ..., endpoint ...` pairs.
+pub fn relay_mentions(text: &str) -> Vec<(RelayName, Vec<String>)> {
+    let found: Vec<(usize, RelayName)> = relay_matches(text).collect();
+    let mut out: Vec<(RelayName, Vec<String>)> = Vec::new();
+    let mut slot_of = Vec::with_capacity(found.len());
+    for (_, r) in &found {
+        let slot = match out.iter().position(|(o, _)| o == r) {
+            Some(i) => i,
+            None => {
+                out.push((r.clone(), Vec::new()));
+                out.len() - 1
+            }
+        };
+        slot_of.push(slot);
+    }
+    if out.is_empty() {
+        return out;
+    }
+    for m in endpoint_regex().find_iter(text) {
+        let owner = found
+            .iter()
+            .rposition(|(at, _)| *at <= m.start())
+            .unwrap_or(0);
+        let path = m.as_str().to_ascii_lowercase();
+        let list = &mut out[slot_of[owner]].1;
+        if !list.contains(&path) {
+            list.push(path);
+        }
+    }
+    out
+}
+
+/// [`relays_in`] with the byte offset where each name starts.
+fn relay_matches(text: &str) -> impl Iterator<Item = (usize, RelayName)> + '_ {
     relay_regex().captures_iter(text).filter_map(|c| {
         let whole = c.get(0)?;
         if text[..whole.start()]
@@ -158,10 +201,13 @@ pub fn relays_in(text: &str) -> impl Iterator<Item = RelayName> + '_ {
         if continues {
             return None;
         }
-        Some(RelayName {
-            namespace: c.get(1)?.as_str().to_ascii_lowercase(),
-            suffix: c.get(2).map(|s| s.as_str().to_ascii_lowercase()),
-        })
+        Some((
+            whole.start(),
+            RelayName {
+                namespace: c.get(1)?.as_str().to_ascii_lowercase(),
+                suffix: c.get(2).map(|s| s.as_str().to_ascii_lowercase()),
+            },
+        ))
     })
 }
 
@@ -286,6 +332,40 @@ mod tests {
         ] {
             assert_eq!(hosts(text), Vec::<String>::new(), "{text}");
         }
+    }
+
+    #[test]
+    fn endpoints_pair_with_the_namespace_they_follow() {
+        let e1 = "6f0d3f8e-9a51-4c55-8d3e-2b7c1f4a9e01_d9d5d679-761c-5090-9fed-000000000001";
+        let e2 = "6f0d3f8e-9a51-4c55-8d3e-2b7c1f4a9e01_30f1cb1b-5633-5436-8f18-000000000002";
+        let hosts = |t: &str| -> Vec<(String, Vec<String>)> {
+            relay_mentions(t)
+                .into_iter()
+                .map(|(r, e)| (r.default_host(), e))
+                .collect()
+        };
+        let ncu = "ssprdedicatedsbprodncu.servicebus.windows.net".to_string();
+        let scu = "ssprdedicatedsbprodscu.servicebus.windows.net".to_string();
+        let fra = "ssprdedicatedsbprodfra-1.servicebus.windows.net".to_string();
+        // The heartbeat shape of the fixtures (tests/fixtures/events/generate.py).
+        assert_eq!(
+            hosts(&format!("Heartbeat sent to the relay (namespace ssprdedicatedsbprodncu, endpoint {e1}; namespace ssprdedicatedsbprodscu, endpoint {}).", e2.to_uppercase())),
+            vec![(ncu.clone(), vec![e1.to_string()]), (scu, vec![e2.to_string()])]
+        );
+        // A listener URL, as a 31034 or 32002 exception text may quote it; the same
+        // namespace twice is one entry.
+        assert_eq!(
+            hosts(&format!("ServiceBusListenerError, Details: Endpoint sb://SSPRDedicatedSBProdFRA-1.servicebus.windows.net/{e1}/ failed. Listener ssprdedicatedsbprodfra-1.servicebus.windows.net is down.")),
+            vec![(fra.clone(), vec![e1.to_string()])]
+        );
+        // An endpoint before the only namespace belongs to it.
+        assert_eq!(
+            hosts(&format!("endpoint {e2} on ssprdedicatedsbprodfra-1")),
+            vec![(fra, vec![e2.to_string()])]
+        );
+        // Endpoints alone name no relay; a namespace alone has no endpoint.
+        assert!(hosts(&format!("endpoint {e1}")).is_empty());
+        assert_eq!(hosts("ssprdedicatedsbprodncu"), vec![(ncu, vec![])]);
     }
 
     #[test]

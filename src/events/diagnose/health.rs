@@ -458,7 +458,7 @@ impl Diagnosis {
             "Found",
             format!("{} relay host(s) named in the log", hosts.len()),
             format!(
-                "The log names the tenant's relay: {}. `wbdiag connectivity --relays-from-events FILE` (Test-WritebackConnectivity -IncludeEventLogRelays) tests exactly these hosts.",
+                "The log names the tenant's relay: {}. `wbdiag connectivity --relays-from-events FILE` tests these hosts first (Test-WritebackConnectivity on the Connect server reads them from its log by default).",
                 hosts.join(", ")
             ),
         )
