@@ -1420,7 +1420,8 @@ fn cmdlets_send_only_options_the_engine_knows() {
         "SnapshotPath",
         "ProbePdc",
         "MachineConfigPath",
-        "RelaysFromEvents",
+        "LiveEventLog",
+        "Namespaces",
         "MaxEvents",
     ] {
         assert!(

@@ -1,6 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 
-# Pester 5 tests of Test-WritebackEventLog and Test-WritebackConnectivity -IncludeEventLogRelays,
+# Pester 5 tests of Test-WritebackEventLog (the live log in Test-WritebackConnectivity:
+# Connectivity.Namespaces.Tests.ps1),
 # run by .ci/run under PowerShell 7 on Linux and on the Windows CI runner under Windows
 # PowerShell 5.1 and PowerShell 7 (.github/workflows/windows.yml). Exported logs come from
 # tests/fixtures/events (the same files tests/events.rs runs through the engine); the live log
@@ -261,28 +262,5 @@ Test-WritebackEventLog
             $ps.Dispose()
             Exit-TestTempDirectory -State $temp
         }
-    }
-}
-
-Describe 'Test-WritebackConnectivity -IncludeEventLogRelays' {
-    BeforeAll {
-        Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdWindowsPlatform' -MockWith { $true }
-        Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -MockWith { $script:LiveEvents }
-        # A closed loopback port as the proxy: the relay host is never looked up or contacted.
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start()
-        $script:ClosedProxy = 'http://127.0.0.1:{0}' -f $listener.LocalEndpoint.Port
-        $listener.Stop()
-    }
-
-    It 'tests the relay hosts named in the PasswordResetService events' {
-        $results = @(Test-WritebackConnectivity -IncludeEventLogRelays -NoDefaultEndpoint -Proxy $script:ClosedProxy -TimeoutSeconds 2)
-        Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WinEvent' -Times 1 -Exactly -ParameterFilter {
-            (@($FilterHashtable.ProviderName) -join ',') -eq 'PasswordResetService'
-        }
-        $note = $results | Where-Object -FilterScript { $_.Id -eq 'CONN-EVENT-RELAYS' }
-        $note.Status | Should -Be 'Pass'
-        @($note.Evidence.Hosts) | Should -Be @('ssprdedicatedsbwbdtest-1.servicebus.windows.net')
-        @($results | Where-Object -FilterScript { $_.Id -eq 'CONN-DNS' -and $_.Target -eq 'ssprdedicatedsbwbdtest-1.servicebus.windows.net:443' }).Count | Should -Be 1
     }
 }

@@ -706,8 +706,8 @@ Describe 'CheckResult objects and their table view' {
         }
 
         It 'shows the check name Endpoints in full in the Check column' {
-            $results = @(Test-WritebackConnectivity -IncludeEventLogRelays -NoDefaultEndpoint -MachineConfigPath $script:MachineConfig -TimeoutSeconds 1)
-            $note = Get-TestResult -Results $results -Id 'CONN-EVENT-RELAYS'
+            $results = @(Test-WritebackConnectivity -NoDefaultEndpoint -MachineConfigPath $script:MachineConfig -TimeoutSeconds 1)
+            $note = Get-TestResult -Results $results -Id 'CONN-TENANT-RELAYS'
             $note.Check | Should -Be 'Endpoints'
             $note.Status | Should -Be 'Pass'
             Assert-TestFullCheckColumn -Results @($note)

@@ -23,6 +23,20 @@ function Test-WritebackConnectivity {
     as long as the longest checkpoint; the progress bar shows the time left and Ctrl+C stops
     it at once.
 
+    The tenant's own relays are tested first. Writeback talks to the tenant's Service Bus
+    namespaces, which are not necessarily the two example hosts Microsoft names
+    (ssprdedicatedsbprodscu and ssprdedicatedsbprodncu); tenants are placed on other
+    namespaces such as ssprdedicatedsbprodfra-1. On the Connect server the command reads the
+    newest PasswordResetService events 31019, 31034 and 32002 of the last 7 days (at most
+    200) from the Application log, and the engine tests every relay namespace their texts
+    name before the cloud's generic hosts. CONN-TENANT-RELAYS says which namespaces the log
+    named and in which events, or, as a Warning, that it named none or could not be read and
+    how to find them. -Namespace adds namespaces you know; -SkipEventLogRelays turns the
+    log reading off. Off Windows, and on a server without the PasswordResetService event
+    provider, no log is read. Each result's Evidence.EndpointSource says where its endpoint
+    came from (TenantEvents, CommandLine or Generic); the results of the example relay hosts
+    say that they may not be this tenant's relays.
+
     Run it on the Entra Connect server itself, since that is the machine whose path matters.
     By default the proxy is read the way the sync engine reads it: from the 64-bit .NET
     Framework machine.config (its system.net/defaultProxy section). Use -Proxy to test a
@@ -82,12 +96,23 @@ function Test-WritebackConnectivity {
     The default is 60, 120, 180, 300, 360. Writeback needs idle connections to live at least
     360 seconds, so shorter checkpoints alone give a Warning.
 
+    .PARAMETER Namespace
+    The tenant's Service Bus relay namespaces, tested first on port 443: a bare name such as
+    ssprdedicatedsbprodfra-1 (the cloud's Service Bus suffix, for example
+    .servicebus.windows.net, is added) or a host name. Events 31019 and 31034 on the Connect
+    server name them. Use it on a machine that is not the Connect server, or when the log
+    names none.
+
+    .PARAMETER SkipEventLogRelays
+    Does not read the tenant's relay namespaces from the Application log, so only -Namespace,
+    -Endpoint and the cloud's generic hosts are tested, and there is no CONN-TENANT-RELAYS
+    result.
+
     .PARAMETER IncludeEventLogRelays
-    Also tests, on port 443, the Service Bus relay hosts that this server's writeback events
-    name: the PasswordResetService heartbeat (event 31019) names the tenant's own relay
-    namespaces, which can differ from the two hosts Microsoft documents. The events of the
-    last 24 hours are read with Get-WinEvent, so this needs Windows. The result
-    CONN-EVENT-RELAYS lists the hosts found (a Warning when the log names none).
+    Deprecated and ignored: reading the tenant's relay namespaces from the event log is now
+    the default (see -SkipEventLogRelays). The switch is still accepted, so existing scripts
+    keep working, and says so in the verbose stream. The result about the log is now
+    CONN-TENANT-RELAYS.
 
     .PARAMETER Quiet
     Returns a single Boolean instead of result objects: $true when no check has the status
@@ -133,10 +158,17 @@ function Test-WritebackConnectivity {
     Uses -Quiet in a monitoring script, which gets exactly one $true or $false.
 
     .EXAMPLE
-    Test-WritebackConnectivity -IncludeEventLogRelays | Where-Object -FilterScript { $_.Target -like 'ssprdedicatedsb*' }
+    Test-WritebackConnectivity | Where-Object -FilterScript { $_.Evidence.EndpointSource -eq 'TenantEvents' -or $_.Id -eq 'CONN-TENANT-RELAYS' }
 
-    Adds the relay hosts named in this server's PasswordResetService events to the endpoints
-    tested and shows the results for the relays only.
+    On the Connect server, shows the results for the tenant's own relays, which the
+    PasswordResetService events name, and the result saying which namespaces the log named.
+
+    .EXAMPLE
+    Test-WritebackConnectivity -Namespace 'ssprdedicatedsbprodfra-1' -NoDefaultEndpoint -SkipEventLogRelays
+
+    Tests only the relay namespace ssprdedicatedsbprodfra-1.servicebus.windows.net, for
+    example from a machine that is not the Connect server, with the namespace copied from
+    event 31019.
 
     .EXAMPLE
     Test-WritebackConnectivity -IdleTimeout -Endpoint 'ssprdedicatedsbprodscu.servicebus.windows.net' -NoDefaultEndpoint | Where-Object -FilterScript { $_.Id -eq 'CONN-IDLE' } | Select-Object -ExpandProperty Evidence | Select-Object -ExpandProperty Checkpoints
@@ -220,6 +252,13 @@ function Test-WritebackConnectivity {
         [double[]] $Checkpoint,
 
         [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $Namespace,
+
+        [Parameter()]
+        [switch] $SkipEventLogRelays,
+
+        [Parameter()]
         [switch] $IncludeEventLogRelays,
 
         [Parameter(ParameterSetName = 'Quiet')]
@@ -238,6 +277,9 @@ function Test-WritebackConnectivity {
     }
     if ($PSBoundParameters.ContainsKey('Proxy')) {
         $options['Proxy'] = $Proxy
+    }
+    if ($PSBoundParameters.ContainsKey('Namespace')) {
+        $options['Namespaces'] = @($Namespace)
     }
 
     if ($NoProxy -and ($PSBoundParameters.ContainsKey('Proxy') -or $PSBoundParameters.ContainsKey('MachineConfigPath'))) {
@@ -273,21 +315,21 @@ function Test-WritebackConnectivity {
         $options['CaFile'] = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CaFile)
     }
 
-    $exported = $null
-    try {
-        if ($IncludeEventLogRelays) {
-            if (-not (Test-WbdWindowsPlatform)) {
-                $record = New-WbdErrorRecord -ErrorId 'WbdNotSupported' -Category NotImplemented -Message '-IncludeEventLogRelays reads the live event log, which needs Windows (Get-WinEvent). On this platform, use wbdiag connectivity --relays-from-events FILE with an exported log, or -Endpoint with the relay host.' -TargetObject 'Application'
-                $PSCmdlet.ThrowTerminatingError($record)
-            }
-            $exported = [System.IO.Path]::GetTempFileName()
-            $null = Export-WbdWritebackEvent -Path $exported -Since (Get-Date).AddDays(-1) -MaxEvents 2000 -ProviderName 'PasswordResetService'
-            $options['RelaysFromEvents'] = $exported
-        }
-        $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'connectivity' -Options $options -Activity 'Testing password writeback connectivity'
-    } finally {
-        Remove-WbdTemporaryFile -Path $exported
+    if ($IncludeEventLogRelays) {
+        Write-Verbose -Message '-IncludeEventLogRelays is deprecated and ignored: the tenant''s relay namespaces are read from the event log by default (-SkipEventLogRelays turns that off)'
     }
+    if ($SkipEventLogRelays) {
+        Write-Verbose -Message 'Not reading the tenant''s relay namespaces from the event log (-SkipEventLogRelays)'
+    } elseif (Test-WbdWindowsPlatform) {
+        $liveLog = Get-WbdEventLogRelay
+        if ($null -ne $liveLog) {
+            $options['LiveEventLog'] = $liveLog
+        }
+    } else {
+        Write-Verbose -Message 'Not on Windows: no event log to read the tenant''s relay namespaces from; use -Namespace to test them'
+    }
+
+    $report = Invoke-WbdRequest -Cmdlet $PSCmdlet -Command 'connectivity' -Options $options -Activity 'Testing password writeback connectivity'
 
     if ($Quiet) {
         $problems = @($report.Results | Where-Object -FilterScript { $_.Status -eq 'Fail' -or $_.Status -eq 'Error' })

@@ -17,7 +17,7 @@ function Test-WritebackEventLog {
     one of the two Service Bus relay hosts down (EVT-RELAY-DOWN, event 31044), writeback
     disabled (EVT-WRITEBACK-STATE), the time-skew pattern (EVT-TIME-SKEW: 6306 with 6800,
     32001 or 31044) and the tenant's relay host names found in the events (EVT-RELAYS), which
-    Test-WritebackConnectivity -IncludeEventLogRelays then tests. Event ids that Microsoft
+    Test-WritebackConnectivity on the Connect server tests first. Event ids that Microsoft
     does not document are reported as EVT-UNKNOWN, never dropped; password hash sync events
     (611, 650-657) are left out (EVT-PHS-EXCLUDED). EVT-READ says what was read.
 
