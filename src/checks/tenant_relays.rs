@@ -297,6 +297,25 @@ fn window(log: &LiveEventLog) -> String {
     }
 }
 
+/// Heartbeats (31019) among the events read.
+fn heartbeats(log: &LiveEventLog) -> usize {
+    log.events
+        .iter()
+        .take(MAX_LIVE_EVENTS)
+        .filter(|e| e.id == 31019)
+        .count()
+}
+
+/// Why the log may name no namespace: no heartbeat at all, or texts the tool does not read.
+fn none_in_log_hint(log: &LiveEventLog) -> String {
+    let heartbeats = heartbeats(log);
+    if heartbeats == 0 {
+        "There is no heartbeat (31019) in the window, while Microsoft documents one about every five minutes, so writeback has probably not been talking to its relay (this tool's inference); Test-WritebackEventLog tells why.".to_string()
+    } else {
+        format!("{heartbeats} heartbeat(s) (31019) were read, but their texts name no ssprdedicatedsb... namespace; Microsoft does not publish their wording, so this tool may not recognise it: read the namespace from the event yourself.")
+    }
+}
+
 fn with_provenance(f: Finding, p: &Provenance, key: &str) -> Finding {
     f.with(&format!("{key}Basis"), p.basis.token())
         .with(&format!("{key}Source"), p.source)
@@ -350,7 +369,7 @@ pub fn live_log_result(
                     "None of the {read} PasswordResetService events 31019, 31034 and 32002 read{} names a relay namespace, so this tenant's own relays were not tested; the generic hosts tested may not be this tenant's.{given}",
                     window(log)
                 ),
-                format!("A working writeback logs a heartbeat (31019) about every five minutes, so none in the window also means writeback has not been talking to its relay. {HOW_TO_FIND}"),
+                format!("{} {HOW_TO_FIND}", none_in_log_hint(log)),
             )
         },
         LogState::AccessDenied | LogState::Failed => Finding {
@@ -373,6 +392,7 @@ pub fn live_log_result(
     let f = with_provenance(f, &NAMESPACE_EVENTS, "");
     let f = with_provenance(f, &NAMESPACE_PATTERN, "Pattern")
         .with("EventsRead", read)
+        .with("HeartbeatsRead", heartbeats(log))
         .with(
             "EventsIgnored",
             log.events.len().saturating_sub(MAX_LIVE_EVENTS),
@@ -508,6 +528,20 @@ mod tests {
             r.remediation
         );
         assert!(r.remediation.contains("--namespace"), "{}", r.remediation);
+        assert!(
+            r.remediation.contains("There is no heartbeat (31019)"),
+            "{}",
+            r.remediation
+        );
+        let unread = log(json!([{"Id": 31019, "TimeCreated": "2026-12-01T09:00:00Z",
+            "Message": "ServiceBusHeartBeat, Details: a listener whose name this tool does not know"}]));
+        let none = from_live_log(&unread, Cloud::Public).expect("relays");
+        let r = live_log_result(&unread, &none, &[]);
+        assert!(
+            r.remediation.contains("1 heartbeat(s) (31019) were read"),
+            "{}",
+            r.remediation
+        );
         let denied: LiveEventLog = serde_json::from_value(
             json!({"State": "AccessDenied", "Error": "Attempted to perform an unauthorized operation."}),
         )

@@ -74,6 +74,10 @@ function Get-WbdEventLogRelay {
         $readErrors = @($readErrors) + @($_)
     }
 
+    # The error ids come from Get-WinEvent's source (PowerShell/PowerShell,
+    # src/Microsoft.PowerShell.Commands.Diagnostics/GetEventCommand.cs, read 2026-12-02): no
+    # matching events is NoMatchingEventsFound; an unregistered provider NoMatchingProvidersFound,
+    # followed by LogsAndProvidersDontOverlap because LogName is given too.
     $state = 'Read'
     $reason = $null
     $noProvider = $false
