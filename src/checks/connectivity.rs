@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::api::{CheckResult, Status};
-use crate::checks::{idle, result_from};
+use crate::checks::{idle, relay_path, result_from};
 use crate::control::Control;
 use crate::endpoints::{self, Cloud, Endpoint, ENDPOINTS_DOC};
 use crate::error::{ErrorCode, WbdError};
@@ -57,6 +57,13 @@ pub struct Options {
     pub idle: bool,
     /// Idle checkpoints in seconds; implies `Idle`.
     pub idle_checkpoints: Option<Vec<f64>>,
+    /// Tenant relay namespaces whose cluster, gateways and legacy ports are tested.
+    #[serde(default)]
+    pub namespaces: Vec<String>,
+    /// DNS server `IP[:PORT]` for the relay's CNAME chain and gateway names (testing).
+    pub dns_server: Option<String>,
+    /// Test only: port of the relay probes instead of 443.
+    pub relay_port: Option<u16>,
 }
 
 /// Validated inputs of one run.
@@ -70,6 +77,8 @@ struct Plan {
     event_relays: Option<(String, Vec<String>)>,
     /// Idle checkpoints, when the idle test was asked for.
     idle: Option<Vec<Duration>>,
+    /// The relay path of the given namespaces.
+    relay: Option<relay_path::Plan>,
 }
 
 fn timeout(name: &str, value: Option<u64>, default: u64) -> Result<Duration, WbdError> {
@@ -104,13 +113,26 @@ impl Plan {
             }
             None => None,
         };
-        let list = endpoints::plan(cloud, &extra, opts.no_default_endpoints)?;
         let explicit = opts.proxy.as_deref().map(ProxyUrl::parse).transpose()?;
         let machine = opts
             .machine_config_path
             .as_deref()
             .map(|p| MachineProxy::load(&PathBuf::from(p)))
             .transpose()?;
+        let relay = relay_path::Plan::new(
+            &opts.namespaces,
+            opts.dns_server.as_deref(),
+            opts.relay_port,
+            cloud,
+            explicit.as_ref(),
+            machine.as_ref(),
+        )?;
+        // A run may test only the relay path of the given namespaces.
+        let list = if relay.is_some() && opts.no_default_endpoints && extra.is_empty() {
+            Vec::new()
+        } else {
+            endpoints::plan(cloud, &extra, opts.no_default_endpoints)?
+        };
         let trust = TrustStore::load(opts.ca_file.as_deref().map(std::path::Path::new))?;
         let stage = timeout("TimeoutMs", opts.timeout_ms, DEFAULT_STAGE_MS)?;
         // By default the run may take every stage's full deadline plus a little slack.
@@ -137,6 +159,7 @@ impl Plan {
             overall,
             event_relays,
             idle,
+            relay,
         })
     }
 }
@@ -200,6 +223,19 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
         }
         rows.sort_by_key(|(i, _)| *i);
         Ok(rows.into_iter().flat_map(|(_, r)| r).collect::<Vec<_>>())
+    };
+    let relay = async {
+        match &plan.relay {
+            Some(p) => relay_path::run(p, &plan.trust, plan.stage, ctx.overall_at).await,
+            None => Vec::new(),
+        }
+    };
+    let all = async {
+        let (endpoint_rows, relay_rows) = tokio::join!(all, relay);
+        endpoint_rows.map(|mut rows| {
+            rows.extend(relay_rows);
+            rows
+        })
     };
     let cancelled = || WbdError::new(ErrorCode::Cancelled, "the connectivity check was cancelled");
     let outcome = runtime.block_on(async {
