@@ -124,6 +124,15 @@ struct ConnectivityArgs {
     /// Idle checkpoints in seconds, comma-separated (default 60,120,180,300,360).
     #[arg(long, value_name = "S,S,...", value_delimiter = ',', requires = "idle")]
     idle_checkpoints: Vec<f64>,
+    /// Tenant relay namespace (name or host) whose cluster, gateways and relay ports to test; repeatable.
+    #[arg(long = "namespace", value_name = "NAME")]
+    namespaces: Vec<String>,
+    /// DNS server IP[:PORT] to ask for the relay's CNAME chain and gateway names instead of the system's (for testing).
+    #[arg(long, value_name = "IP:PORT")]
+    dns_server: Option<String>,
+    /// Test only: port of the relay probes instead of 443.
+    #[arg(long, value_name = "N", hide = true)]
+    relay_port: Option<u16>,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -160,6 +169,15 @@ impl ConnectivityArgs {
         }
         if !self.idle_checkpoints.is_empty() {
             o.insert("IdleCheckpoints".into(), json!(self.idle_checkpoints));
+        }
+        if !self.namespaces.is_empty() {
+            o.insert("Namespaces".into(), json!(self.namespaces));
+        }
+        if let Some(d) = &self.dns_server {
+            o.insert("DnsServer".into(), json!(d));
+        }
+        if let Some(p) = self.relay_port {
+            o.insert("RelayPort".into(), json!(p));
         }
         Value::Object(o)
     }

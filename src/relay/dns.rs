@@ -218,8 +218,39 @@ mod tests {
         assert!(same_name("X.y.", "x.Y"));
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn system_configuration_is_read_without_querying() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("rt");
+        let _guard = rt.enter();
+        let dns = Dns::new(None, Duration::from_secs(1)).expect("system resolver");
+        assert_eq!(dns.source, "system (/etc/resolv.conf)");
+        let explicit = Dns::new(
+            Some("127.0.0.1:5353".parse().expect("addr")),
+            Duration::from_secs(1),
+        )
+        .expect("explicit resolver");
+        assert_eq!(explicit.source, "127.0.0.1:5353");
+    }
+
     #[test]
     fn classifies_resolver_errors() {
+        use hickory_resolver::proto::op::Query;
+        use hickory_resolver::proto::rr::Name;
+        let query = Query::query(Name::root(), RecordType::CNAME);
+        let nx = NetError::Dns(DnsError::NoRecordsFound(NoRecords::new(
+            query.clone(),
+            ResponseCode::NXDomain,
+        )));
+        assert_eq!(classify(&nx), Failure::NxDomain);
+        let empty = NetError::Dns(DnsError::NoRecordsFound(NoRecords::new(
+            query,
+            ResponseCode::NoError,
+        )));
+        assert_eq!(classify(&empty), Failure::NoData);
         assert_eq!(classify(&NetError::Timeout), Failure::Timeout);
         let refused = NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused));
         assert_eq!(classify(&refused).token(), "ServerError");

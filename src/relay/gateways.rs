@@ -162,13 +162,17 @@ async fn probe_one(host: String, addrs: &[IpAddr], s: &Settings) -> Tested {
         host: host.clone(),
         port: s.port,
     };
-    let failed = |stage, f: crate::probe::Finding, address: Option<String>| Tested {
-        host: host.clone(),
-        address,
-        stage,
-        outcome: f.outcome,
-        status: Status::Fail,
-        detail: f.message,
+    // A stage cut by the run's deadline says nothing about the gateway: not tested.
+    let failed = |stage, f: crate::probe::Finding, address: Option<String>| {
+        let cut = f.outcome == "OverallDeadline";
+        Tested {
+            host: host.clone(),
+            address,
+            stage: if cut { "NotTested" } else { stage },
+            outcome: f.outcome,
+            status: if cut { Status::Skipped } else { Status::Fail },
+            detail: f.message,
+        }
     };
     let (stream, address) = match &s.path {
         Path::Direct => {
