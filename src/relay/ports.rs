@@ -6,6 +6,9 @@
 //! connections over TCP 443 and TCP 9350-9354", in the `MicrosoftDocs/entra-docs` copy of
 //! the page read 2026-12-02 (via `../shared/reference/writeback-facts.md`). RelayUtil's
 //! `NetworkUtility.RelayPorts` (stored copy) probes the same ports plus 80 and 5671.
+//! The same page's version notes put Connect 1.1.443.0 (March 2017) and later on 443
+//! alone, and list 9350–9354 and 5671 for older versions (via facts, §2), which is why
+//! these ports are information only.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
