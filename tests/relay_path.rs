@@ -386,8 +386,8 @@ fn two_hundred_gateways_half_silent_stay_inside_the_deadline() {
             .host(&gw("gv", i), ip(n, 14 + slot).into());
     }
     let dns = Dnsmasq::start(&config);
-    let overall_ms = 3000;
-    let mut opts = options(&dns, &pki, std::slice::from_ref(&namespace), port, 1000);
+    let overall_ms = 4000;
+    let mut opts = options(&dns, &pki, std::slice::from_ref(&namespace), port, 1500);
     opts["OverallTimeoutMs"] = json!(overall_ms);
     let (report, elapsed) = run_connectivity(opts);
     assert!(
