@@ -35,6 +35,8 @@ if [ "$test_mode" -eq 1 ]; then
     want openssl openssl
     want flock util-linux
     want script bsdutils
+    # The binary only: the dnsmasq package would also start a system DNS service on port 53.
+    want dnsmasq dnsmasq-base
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then

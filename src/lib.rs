@@ -16,6 +16,7 @@ pub mod events;
 pub mod jobs;
 pub mod probe;
 pub mod proxy;
+pub mod relay;
 pub mod render;
 pub mod request;
 pub mod rules;

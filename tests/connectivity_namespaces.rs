@@ -20,6 +20,16 @@ fn closed_proxy() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// A loopback DNS server address where nothing listens, so that the relay path's direct
+/// DNS queries stay on this machine and fail at once.
+fn closed_dns() -> String {
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("free port")
+        .port();
+    format!("127.0.0.1:{port}")
+}
+
 fn results(report: &Value) -> &Vec<Value> {
     report["Results"].as_array().expect("Results")
 }
@@ -46,9 +56,12 @@ fn rows_of<'a>(report: &'a Value, target: &str) -> Vec<&'a Value> {
 #[test]
 fn wbdiag_tests_namespaces_first_and_marks_the_generic_relays() {
     let proxy = closed_proxy();
+    let dns = closed_dns();
     let r = wbdiag(
         &[
             "connectivity",
+            "--dns-server",
+            &dns,
             "--namespace",
             "ssprdedicatedsbwbdtest-1",
             "--namespace",
@@ -128,7 +141,8 @@ fn the_live_log_s_relays_come_first_and_are_reported() {
     let request = |log: Value| {
         let out = run_json(
             &json!({"Command": "connectivity", "Options": {
-                "Proxy": proxy, "TimeoutMs": 2000, "LiveEventLog": log}})
+                "Proxy": proxy, "TimeoutMs": 2000, "LiveEventLog": log,
+                "DnsServer": closed_dns()}})
             .to_string(),
         );
         let v: Value = serde_json::from_str(&out).expect("JSON");

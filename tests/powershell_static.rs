@@ -1422,6 +1422,7 @@ fn cmdlets_send_only_options_the_engine_knows() {
         "MachineConfigPath",
         "LiveEventLog",
         "Namespaces",
+        "DnsServer",
         "MaxEvents",
     ] {
         assert!(

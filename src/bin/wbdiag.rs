@@ -120,7 +120,8 @@ struct ConnectivityArgs {
     relays_from_events: Option<String>,
     /// The tenant's Service Bus namespace, tested first on 443: a bare name such as
     /// ssprdedicatedsbprodfra-1 (the cloud's Service Bus suffix is added) or a host name.
-    /// Events 31019 and 31034 on the Connect server name it; repeatable.
+    /// Events 31019 and 31034 on the Connect server name it; repeatable. Its cluster,
+    /// gateway hosts and relay ports 9350-9354 are tested too.
     #[arg(long = "namespace", value_name = "NAME")]
     namespaces: Vec<String>,
     /// Also measure how long idle connections survive on the path (takes as long as the
@@ -130,6 +131,12 @@ struct ConnectivityArgs {
     /// Idle checkpoints in seconds, comma-separated (default 60,120,180,300,360).
     #[arg(long, value_name = "S,S,...", value_delimiter = ',', requires = "idle")]
     idle_checkpoints: Vec<f64>,
+    /// DNS server IP[:PORT] to ask for the relay's CNAME chain and gateway names instead of the system's (for testing).
+    #[arg(long, value_name = "IP:PORT")]
+    dns_server: Option<String>,
+    /// Test only: port of the relay probes instead of 443.
+    #[arg(long, value_name = "N", hide = true)]
+    relay_port: Option<u16>,
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -169,6 +176,12 @@ impl ConnectivityArgs {
         }
         if !self.idle_checkpoints.is_empty() {
             o.insert("IdleCheckpoints".into(), json!(self.idle_checkpoints));
+        }
+        if let Some(d) = &self.dns_server {
+            o.insert("DnsServer".into(), json!(d));
+        }
+        if let Some(p) = self.relay_port {
+            o.insert("RelayPort".into(), json!(p));
         }
         Value::Object(o)
     }

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::api::{CheckResult, Status};
 use crate::checks::tenant_relays::{self, EndpointSource, LiveEventLog, TenantRelay};
-use crate::checks::{idle, result_from};
+use crate::checks::{idle, relay_path, result_from};
 use crate::control::Control;
 use crate::endpoints::{self, Cloud, Endpoint, ENDPOINTS_DOC};
 use crate::error::{ErrorCode, WbdError};
@@ -54,7 +54,8 @@ pub struct Options {
     /// Event log (.evtx or Get-WinEvent JSON) whose relay hosts are tested too.
     pub relays_from_events: Option<String>,
     /// The tenant's Service Bus namespaces, bare (`ssprdedicatedsbprodfra-1`, completed
-    /// with the cloud's Service Bus suffix) or as host names; tested first, on 443.
+    /// with the cloud's Service Bus suffix) or as host names; tested first, on 443, and
+    /// their relay path (cluster, gateways, legacy ports) is examined.
     #[serde(default)]
     pub namespaces: Vec<String>,
     /// What the module read from the Connect server's live Application log (raw
@@ -67,6 +68,10 @@ pub struct Options {
     pub idle: bool,
     /// Idle checkpoints in seconds; implies `Idle`.
     pub idle_checkpoints: Option<Vec<f64>>,
+    /// DNS server `IP[:PORT]` for the relay's CNAME chain and gateway names (testing).
+    pub dns_server: Option<String>,
+    /// Test only: port of the relay probes instead of 443.
+    pub relay_port: Option<u16>,
 }
 
 /// Validated inputs of one run.
@@ -86,6 +91,10 @@ struct Plan {
     live_log: Option<(LiveEventLog, Vec<TenantRelay>)>,
     /// Idle checkpoints, when the idle test was asked for.
     idle: Option<Vec<Duration>>,
+    /// The relay path of the given namespaces.
+    relay: Option<relay_path::Plan>,
+    /// The explicit DNS server (`DnsServer`) every lookup of the run goes to.
+    dns_server: Option<std::net::SocketAddr>,
 }
 
 fn timeout(name: &str, value: Option<u64>, default: u64) -> Result<Duration, WbdError> {
@@ -146,6 +155,17 @@ impl Plan {
             .as_deref()
             .map(|p| MachineProxy::load(&PathBuf::from(p)))
             .transpose()?;
+        // The relay path of every tenant relay: from the command line, the live log or the
+        // event file (the generic example hosts may not be the tenant's, so not those).
+        let tenant_hosts: Vec<String> = tenant.iter().map(|t| t.endpoint.host.clone()).collect();
+        let relay = relay_path::Plan::new(
+            &tenant_hosts,
+            opts.dns_server.as_deref(),
+            opts.relay_port,
+            cloud,
+            explicit.as_ref(),
+            machine.as_ref(),
+        )?;
         let trust = TrustStore::load(opts.ca_file.as_deref().map(std::path::Path::new))?;
         let stage = timeout("TimeoutMs", opts.timeout_ms, DEFAULT_STAGE_MS)?;
         // By default the run may take every stage's full deadline plus a little slack.
@@ -175,6 +195,12 @@ impl Plan {
             sources,
             live_log,
             idle,
+            relay,
+            dns_server: opts
+                .dns_server
+                .as_deref()
+                .map(relay_path::parse_dns_server)
+                .transpose()?,
         })
     }
 }
@@ -185,6 +211,8 @@ const STAGES: usize = 4;
 /// Shared state of the endpoint tasks.
 struct Ctx {
     trust: TrustStore,
+    /// The explicit DNS server of the run (`DnsServer`), used instead of the OS resolver.
+    dns: Option<Arc<crate::relay::dns::Dns>>,
     stage: Duration,
     overall_at: Instant,
     done: AtomicUsize,
@@ -208,8 +236,13 @@ impl Ctx {
 pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdError> {
     let plan = Plan::from_options(options)?;
     let runtime = crate::probe::runtime()?;
+    let dns = plan
+        .dns_server
+        .map(|addr| crate::relay::dns::Dns::new(Some(addr), plan.stage).map(Arc::new))
+        .transpose()?;
     let ctx = Arc::new(Ctx {
         trust: plan.trust.clone(),
+        dns,
         stage: plan.stage,
         overall_at: Instant::now() + plan.overall,
         done: AtomicUsize::new(0),
@@ -238,6 +271,19 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
         }
         rows.sort_by_key(|(i, _)| *i);
         Ok(rows.into_iter().flat_map(|(_, r)| r).collect::<Vec<_>>())
+    };
+    let relay = async {
+        match &plan.relay {
+            Some(p) => relay_path::run(p, &plan.trust, plan.stage, ctx.overall_at).await,
+            None => Vec::new(),
+        }
+    };
+    let all = async {
+        let (endpoint_rows, relay_rows) = tokio::join!(all, relay);
+        endpoint_rows.map(|mut rows| {
+            rows.extend(relay_rows);
+            rows
+        })
     };
     let cancelled = || WbdError::new(ErrorCode::Cancelled, "the connectivity check was cancelled");
     let outcome = runtime.block_on(async {
@@ -482,13 +528,14 @@ async fn probe_endpoint(ep: Endpoint, route: Route, ctx: Arc<Ctx>) -> Vec<CheckR
     };
     let started = Instant::now();
     ctx.started(format!("Resolving {lookup_host}"));
-    let addrs = match dns::resolve(
-        &lookup_host,
-        lookup_port,
-        Deadline::for_stage(ctx.stage, ctx.overall_at),
-    )
-    .await
-    {
+    let deadline = Deadline::for_stage(ctx.stage, ctx.overall_at);
+    let answer = match &ctx.dns {
+        Some(d) => {
+            crate::relay::dns::resolve_endpoint(d, &lookup_host, lookup_port, deadline).await
+        }
+        None => dns::resolve(&lookup_host, lookup_port, deadline).await,
+    };
+    let addrs = match answer {
         Ok((addrs, f)) => {
             let f = match &route {
                 Route::Proxy { proxy, .. } => Finding {

@@ -5,6 +5,7 @@ pub mod events;
 pub mod idle;
 pub mod pdc_probe;
 pub mod prerequisites;
+pub mod relay_path;
 pub mod tenant_relays;
 
 use serde_json::Value;

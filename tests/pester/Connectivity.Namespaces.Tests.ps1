@@ -18,6 +18,11 @@ BeforeAll {
     $listener.Start()
     $script:ClosedProxy = 'http://127.0.0.1:{0}' -f $listener.LocalEndpoint.Port
     $listener.Stop()
+    # The relay path asks DNS directly; a loopback port where nothing listens keeps those
+    # queries on this machine.
+    $udp = New-Object -TypeName System.Net.Sockets.UdpClient -ArgumentList 0
+    $script:ClosedDns = '127.0.0.1:{0}' -f $udp.Client.LocalEndPoint.Port
+    $udp.Close()
 
     $script:Endpoint = '6f0d3f8e-9a51-4c55-8d3e-2b7c1f4a9e01_3d02a091-a6d3-5b37-9700-000000000001'
     $script:HeartbeatTime = (Get-Date).AddMinutes(-3)
@@ -56,7 +61,7 @@ BeforeAll {
         # error records and warnings of the run are left in $script:RunErrors and
         # $script:RunWarnings.
         param ([hashtable] $Parameters = @{})
-        $arguments = @{ Proxy = $script:ClosedProxy; TimeoutSeconds = 2 }
+        $arguments = @{ Proxy = $script:ClosedProxy; TimeoutSeconds = 2; DnsServer = $script:ClosedDns }
         foreach ($key in $Parameters.Keys) {
             $arguments[$key] = $Parameters[$key]
         }

@@ -699,6 +699,11 @@ Describe 'CheckResult objects and their table view' {
             $script:MachineConfig = [System.IO.Path]::Combine($TestDrive, 'machine.config')
             $configText = '<?xml version="1.0" encoding="utf-8"?><configuration><system.net><defaultProxy enabled="true"><proxy proxyaddress="http://127.0.0.1:{0}" bypassonlocal="False" usesystemdefault="False" /></defaultProxy></system.net></configuration>' -f $port
             [System.IO.File]::WriteAllText($script:MachineConfig, $configText)
+            # The relay path of that namespace asks DNS directly: a loopback port where nothing
+            # listens keeps it on this machine.
+            $udp = New-Object -TypeName System.Net.Sockets.UdpClient -ArgumentList 0
+            $script:ClosedDns = '127.0.0.1:{0}' -f $udp.Client.LocalEndPoint.Port
+            $udp.Close()
         }
 
         AfterAll {
@@ -706,7 +711,7 @@ Describe 'CheckResult objects and their table view' {
         }
 
         It 'shows the check name Endpoints in full in the Check column' {
-            $results = @(Test-WritebackConnectivity -NoDefaultEndpoint -MachineConfigPath $script:MachineConfig -TimeoutSeconds 1)
+            $results = @(Test-WritebackConnectivity -NoDefaultEndpoint -MachineConfigPath $script:MachineConfig -TimeoutSeconds 1 -DnsServer $script:ClosedDns)
             $note = Get-TestResult -Results $results -Id 'CONN-TENANT-RELAYS'
             $note.Check | Should -Be 'Endpoints'
             $note.Status | Should -Be 'Pass'

@@ -15,8 +15,10 @@
 //! - [`Blackhole`]: a listener whose accept queue is full, so that new TCP connects hang.
 //! - [`closed_port`]: a port nothing listens on.
 //! - [`relay::IdleRelay`]: a TCP relay that ends idle flows by RST, FIN or silence.
+//! - [`dnsmasq::Dnsmasq`]: a real DNS server (dnsmasq) serving CNAME chains and host records.
 #![allow(dead_code)]
 
+pub mod dnsmasq;
 pub mod relay;
 
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -201,11 +203,20 @@ impl Pki {
 
     /// Issues a fresh leaf certificate of the given kind.
     pub fn leaf(&self, kind: LeafKind) -> ServerCert {
-        let now = time::OffsetDateTime::now_utc();
         let names: Vec<String> = match kind {
             LeafKind::WrongName => vec!["wrong.example".into()],
             _ => vec!["localhost".into(), "127.0.0.1".into()],
         };
+        self.leaf_named(kind, names)
+    }
+
+    /// Like [`Pki::leaf`], for the given DNS names (wildcards such as `*.example.test` allowed).
+    pub fn leaf_for(&self, kind: LeafKind, names: &[&str]) -> ServerCert {
+        self.leaf_named(kind, names.iter().map(|n| n.to_string()).collect())
+    }
+
+    fn leaf_named(&self, kind: LeafKind, names: Vec<String>) -> ServerCert {
+        let now = time::OffsetDateTime::now_utc();
         let cn = names[0].clone();
         let mut p = CertificateParams::new(names).expect("leaf params");
         let mut dn = DistinguishedName::new();
@@ -354,6 +365,25 @@ impl Server {
         Self::start(None, behavior)
     }
 
+    /// A TLS server like [`Server::tls`], listening on `bind` (a 127.0.0.0/8 address and a
+    /// port, 0 for any); `None` when that address and port cannot be bound.
+    pub fn tls_at(bind: SocketAddr, cert: &ServerCert, behavior: Behavior) -> Option<Self> {
+        assert!(behavior.uses_tls(), "{behavior:?} is a plain TCP behaviour");
+        assert!(bind.ip().is_loopback(), "{bind} is not a loopback address");
+        Self::start_at(bind, Some(server_config(cert)), behavior)
+    }
+
+    /// A TCP listener on `bind` that accepts and never says a word (see [`Server::silent`]).
+    pub fn silent_at(bind: SocketAddr) -> Option<Self> {
+        assert!(bind.ip().is_loopback(), "{bind} is not a loopback address");
+        Self::start_at(bind, None, Behavior::SilentTcp)
+    }
+
+    /// The address and port it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// A TLS server answering every request with [`RESPONSE_401`].
     pub fn https_401(cert: &ServerCert) -> Self {
         Self::tls(cert, Behavior::Respond(RESPONSE_401.as_bytes().to_vec()))
@@ -365,7 +395,15 @@ impl Server {
     }
 
     fn start(config: Option<Arc<rustls::ServerConfig>>, behavior: Behavior) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        Self::start_at(([127, 0, 0, 1], 0).into(), config, behavior).expect("bind 127.0.0.1:0")
+    }
+
+    fn start_at(
+        bind: SocketAddr,
+        config: Option<Arc<rustls::ServerConfig>>,
+        behavior: Behavior,
+    ) -> Option<Self> {
+        let listener = TcpListener::bind(bind).ok()?;
         listener
             .set_nonblocking(true)
             .expect("nonblocking listener");
@@ -382,13 +420,13 @@ impl Server {
                 .spawn(move || accept_loop(listener, config, behavior, stop, accepted, requests))
                 .expect("spawn server thread")
         };
-        Server {
+        Some(Server {
             addr,
             stop,
             accepted,
             requests,
             thread: Some(thread),
-        }
+        })
     }
 
     /// The port it listens on (127.0.0.1).

@@ -103,6 +103,11 @@ function Test-WritebackConnectivity {
     server name them. Use it on a machine that is not the Connect server, or when the log
     names none.
 
+    .PARAMETER DnsServer
+    A DNS server, IP or IP:PORT, that every name lookup of the run asks directly instead of
+    the system's resolver, including the relay namespaces' CNAME chains and gateway names.
+    Meant for testing and for checking what a particular DNS server answers.
+
     .PARAMETER SkipEventLogRelays
     Does not read the tenant's relay namespaces from the Application log, so only -Namespace,
     -Endpoint and the cloud's generic hosts are tested, and there is no CONN-TENANT-RELAYS
@@ -256,6 +261,10 @@ function Test-WritebackConnectivity {
         [string[]] $Namespace,
 
         [Parameter()]
+        [ValidateNotNullOrEmpty()]
+        [string] $DnsServer,
+
+        [Parameter()]
         [switch] $SkipEventLogRelays,
 
         [Parameter()]
@@ -280,6 +289,9 @@ function Test-WritebackConnectivity {
     }
     if ($PSBoundParameters.ContainsKey('Namespace')) {
         $options['Namespaces'] = @($Namespace)
+    }
+    if ($PSBoundParameters.ContainsKey('DnsServer')) {
+        $options['DnsServer'] = $DnsServer
     }
 
     if ($NoProxy -and ($PSBoundParameters.ContainsKey('Proxy') -or $PSBoundParameters.ContainsKey('MachineConfigPath'))) {
