@@ -10,10 +10,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::api::{CheckResult, Status};
-use crate::checks::{idle, result_from};
+use crate::checks::{allowlist, clock, idle, result_from, revocation};
 use crate::control::Control;
 use crate::endpoints::{self, Cloud, Endpoint, ENDPOINTS_DOC};
 use crate::error::{ErrorCode, WbdError};
+use crate::probe::revocation::urls_in_chain;
 use crate::probe::tls::{TrustStore, TLS_DOC};
 use crate::probe::{dns, http, proxy_connect, tcp, tls, Deadline, Finding};
 use crate::proxy::{self, MachineProxy, ProxyUrl, Route};
@@ -70,6 +71,9 @@ struct Plan {
     event_relays: Option<(String, Vec<String>)>,
     /// Idle checkpoints, when the idle test was asked for.
     idle: Option<Vec<Duration>>,
+    /// The proxy settings, to route the revocation fetches the same way.
+    explicit: Option<ProxyUrl>,
+    machine: Option<MachineProxy>,
 }
 
 fn timeout(name: &str, value: Option<u64>, default: u64) -> Result<Duration, WbdError> {
@@ -137,6 +141,8 @@ impl Plan {
             overall,
             event_relays,
             idle,
+            explicit,
+            machine,
         })
     }
 }
@@ -152,6 +158,8 @@ struct Ctx {
     done: AtomicUsize,
     total: usize,
     control: Control,
+    /// Revocation addresses named by each chain a handshake presented.
+    seen: std::sync::Mutex<Vec<revocation::Seen>>,
 }
 
 impl Ctx {
@@ -177,6 +185,7 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
         done: AtomicUsize::new(0),
         total: plan.endpoints.len() * STAGES,
         control: control.clone(),
+        seen: std::sync::Mutex::new(Vec::new()),
     });
     let token = control.token().clone();
     let endpoints = plan.endpoints.clone();
@@ -209,6 +218,15 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
         }
     });
     let mut results = outcome.ok_or_else(cancelled)??;
+    let revoked = runtime
+        .block_on(async {
+            tokio::select! {
+                r = revocation_phase(&plan, &ctx) => Some(r),
+                _ = token.cancelled() => None,
+            }
+        })
+        .ok_or_else(cancelled)?;
+    results.extend(revoked.rows);
     if let Some(idles) = &plan.idle {
         let rows = runtime
             .block_on(async {
@@ -227,8 +245,28 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
     if let Some((file, hosts)) = &plan.event_relays {
         results.push(event_relays_note(file, hosts));
     }
+    results.push(clock::summarise(&results));
+    let mut entries = allowlist::endpoint_entries(&plan.endpoints, &results);
+    entries.extend(revoked.entries);
+    results.push(allowlist::result(plan.cloud, &entries));
     control.set_progress(100, "Done");
     Ok(results)
+}
+
+/// The revocation servers the presented chains named, in endpoint order, each fetched
+/// along the route the proxy settings give its host.
+async fn revocation_phase(plan: &Plan, ctx: &Ctx) -> revocation::Outcome {
+    ctx.control
+        .set_progress(99, "Checking the certificates' revocation servers");
+    let mut seen = ctx.seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let order = |target: &str| {
+        plan.endpoints
+            .iter()
+            .position(|(e, _)| e.to_string() == target)
+    };
+    seen.sort_by_key(|s| order(&s.endpoint));
+    let route_for = |e: &Endpoint| proxy::choose(e, plan.explicit.as_ref(), plan.machine.as_ref());
+    revocation::phase(&seen, route_for, plan.stage, ctx.overall_at).await
 }
 
 /// The idle test: every endpoint whose other checks passed, all checkpoints at once,
@@ -516,6 +554,13 @@ async fn probe_endpoint(ep: Endpoint, route: Route, ctx: Arc<Ctx>) -> Vec<CheckR
     .await
     {
         Ok((s, f)) => {
+            let chain = s.get_ref().1.peer_certificates().unwrap_or_default();
+            if let Ok(mut seen) = ctx.seen.lock() {
+                seen.push(revocation::Seen {
+                    endpoint: target.clone(),
+                    urls: urls_in_chain(chain),
+                });
+            }
             let f = f
                 .with("TrustedRootsFromOs", ctx.trust.os_roots)
                 .with("TrustedRootsFromCaFile", ctx.trust.extra_roots);

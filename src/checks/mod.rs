@@ -1,10 +1,13 @@
 //! Checks: each turns options into probes and probe findings into check results.
 
+pub mod allowlist;
+pub mod clock;
 pub mod connectivity;
 pub mod events;
 pub mod idle;
 pub mod pdc_probe;
 pub mod prerequisites;
+pub mod revocation;
 
 use serde_json::Value;
 
