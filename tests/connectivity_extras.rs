@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::{
-    closed_port, http_date, http_response, pretty, run_connectivity, Behavior, Pki, ProxyMode,
-    Server, ServerCert, Tinyproxy, RESPONSE_401,
+    closed_port, http_date, http_response, pretty, run_connectivity, write_machine_config,
+    Behavior, Pki, ProxyMode, Server, ServerCert, Tinyproxy, RESPONSE_401,
 };
 
 /// Options probing only `endpoints`, trusting the test CA.
@@ -226,6 +226,30 @@ fn refused_revocation_server_is_a_warning_naming_it() {
 }
 
 #[test]
+fn a_large_crl_is_read_only_up_to_the_cap() {
+    let pki = Pki::new();
+    let mut body = vec![0x30u8, 0x84];
+    body.resize(200 * 1024, 0);
+    let big = plain(http_response("200 OK", &[], &body));
+    let cert = pki.leaf_with_revocation(&[url(big.port(), "/big.crl")], &[]);
+    let server = https(&cert);
+    let (report, _) = run_connectivity(options(&pki, &[server.endpoint()], 3000));
+    let r = row(
+        &report,
+        "CONN-REVOCATION",
+        &format!("127.0.0.1:{}", big.port()),
+    );
+    expect(r, "Pass", "Answered");
+    let u = &r["Evidence"]["Urls"][0];
+    assert_eq!(
+        (u["BytesRead"].as_u64(), u["Truncated"].as_bool()),
+        (Some(64 * 1024), Some(true)),
+        "{}",
+        pretty(r)
+    );
+}
+
+#[test]
 fn a_page_instead_of_a_crl_is_a_warning() {
     let pki = Pki::new();
     let page = plain(http_response(
@@ -307,6 +331,75 @@ fn revocation_fetches_go_through_the_proxy() {
     );
     let blocked = row(&report, "CONN-REVOCATION", &format!("127.0.0.1:{refused}"));
     expect(blocked, "Warning", "ProxyRefused");
+}
+
+#[test]
+fn each_revocation_host_gets_its_own_route_from_machine_config() {
+    // machine.config sends everything but localhost to a proxy demanding authentication:
+    // the endpoint (localhost) goes direct, the CRL (127.0.0.1) through the proxy.
+    let pki = Pki::new();
+    let proxy = Tinyproxy::start(ProxyMode::BasicAuth("user", "secret"));
+    let crl = crl_server(&pki);
+    let cert = pki.leaf_with_revocation(&[url(crl.port(), "/auth.crl")], &[]);
+    let server = https(&cert);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_machine_config(
+        dir.path(),
+        &format!(
+            r#"<defaultProxy enabled="true"><proxy proxyaddress="{}" bypassonlocal="false"/><bypasslist><add address="localhost" /></bypasslist></defaultProxy>"#,
+            proxy.url()
+        ),
+    );
+    let mut o = options(&pki, &[server.endpoint()], 3000);
+    o["MachineConfigPath"] = json!(config.to_str().expect("utf-8 path"));
+    let (report, _) = run_connectivity(o);
+    let http = rows(&report, "CONN-HTTP");
+    assert_eq!(
+        http[0]["Evidence"]["Route"],
+        json!("Direct"),
+        "{}",
+        pretty(http[0])
+    );
+    let r = row(
+        &report,
+        "CONN-REVOCATION",
+        &format!("127.0.0.1:{}", crl.port()),
+    );
+    expect(r, "Warning", "ProxyAuthRequired");
+    assert_eq!(r["Evidence"]["Route"], json!("Proxy"), "{}", pretty(r));
+    assert!(
+        r["Evidence"]["RouteReason"]
+            .as_str()
+            .is_some_and(|m| m.contains("machine.config")),
+        "{}",
+        pretty(r)
+    );
+    assert_eq!(
+        crl.accepted(),
+        0,
+        "the CRL server was reached past the proxy"
+    );
+}
+
+#[test]
+fn the_run_deadline_cuts_a_hanging_revocation_fetch() {
+    let pki = Pki::new();
+    let hang = Server::silent();
+    let cert = pki.leaf_with_revocation(&[url(hang.port(), "/slow.crl")], &[]);
+    let server = https(&cert);
+    let mut o = options(&pki, &[server.endpoint()], 5000);
+    o["OverallTimeoutMs"] = json!(1500);
+    let (report, elapsed) = run_connectivity(o);
+    let r = row(
+        &report,
+        "CONN-REVOCATION",
+        &format!("127.0.0.1:{}", hang.port()),
+    );
+    expect(r, "Warning", "OverallDeadline");
+    assert!(
+        elapsed < Duration::from_secs(4),
+        "OverallTimeoutMs 1500, yet the run took {elapsed:?}"
+    );
 }
 
 #[test]

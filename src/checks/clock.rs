@@ -116,7 +116,7 @@ pub fn summarise(results: &[CheckResult]) -> CheckResult {
                 "NoDate",
                 "Clock not compared",
                 if unreadable.is_empty() {
-                    "No HTTP answer in this run carried a Date header, so this server's clock was not compared.".to_string()
+                    "No HTTP answer of this run (if any arrived) carried a Date header, so this server's clock was not compared.".to_string()
                 } else {
                     format!("No HTTP answer carried a Date in the IMF-fixdate form ({}), so this server's clock was not compared.", unreadable.join("; "))
                 },
