@@ -71,8 +71,9 @@ struct Plan {
     event_relays: Option<(String, Vec<String>)>,
     /// Idle checkpoints, when the idle test was asked for.
     idle: Option<Vec<Duration>>,
-    /// The proxy settings, to route the revocation fetches the same way.
+    /// The explicit proxy, to route the revocation fetches as the endpoints are routed.
     explicit: Option<ProxyUrl>,
+    /// The machine.config proxy settings, for the same purpose.
     machine: Option<MachineProxy>,
 }
 
