@@ -250,6 +250,21 @@ fn a_large_crl_is_read_only_up_to_the_cap() {
 }
 
 #[test]
+fn a_revocation_server_that_resets_is_a_warning() {
+    let pki = Pki::new();
+    let rst = Server::plain(Behavior::TcpResetOnData);
+    let cert = pki.leaf_with_revocation(&[], &[url(rst.port(), "/ocsp")]);
+    let server = https(&cert);
+    let (report, _) = run_connectivity(options(&pki, &[server.endpoint()], 2000));
+    let r = row(
+        &report,
+        "CONN-REVOCATION",
+        &format!("127.0.0.1:{}", rst.port()),
+    );
+    expect(r, "Warning", "Reset");
+}
+
+#[test]
 fn a_page_instead_of_a_crl_is_a_warning() {
     let pki = Pki::new();
     let page = plain(http_response(
