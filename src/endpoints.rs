@@ -87,6 +87,54 @@ impl Cloud {
     }
 }
 
+/// The names Microsoft's writeback allow-list gives, per cloud: outbound HTTPS to these
+/// ([TSWB] "Confirm network connectivity", source ms.date 2024-06-24, read 2026-12-02).
+/// The China names are exact host names, the others wildcards.
+pub const ALLOW_RULES: &[(Cloud, &str)] = &[
+    (Cloud::Public, "*.passwordreset.microsoftonline.com"),
+    (Cloud::Public, "*.servicebus.windows.net"),
+    (Cloud::UsGov, "*.passwordreset.microsoftonline.us"),
+    (Cloud::UsGov, "*.servicebus.usgovcloudapi.net"),
+    (
+        Cloud::China,
+        "ssprdedicatedsbmcprodcne.servicebus.chinacloudapi.cn",
+    ),
+    (
+        Cloud::China,
+        "ssprdedicatedsbmcprodcnn.servicebus.chinacloudapi.cn",
+    ),
+];
+
+/// How a host name stands to the allow-list entry it falls under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleMatch {
+    /// The entry of [`ALLOW_RULES`].
+    pub rule: &'static str,
+    /// True when a strict wildcard (`*.` standing for one or more labels) or the exact
+    /// name matches the host; false for the wildcard's own domain (the apex), which such
+    /// a rule does not cover.
+    pub covers: bool,
+}
+
+/// The allow-list entry `host` falls under, if any: its wildcard's domain or below it,
+/// or an exact name.
+pub fn allow_rule(host: &str) -> Option<RuleMatch> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    ALLOW_RULES
+        .iter()
+        .find_map(|(_, rule)| match rule.strip_prefix("*.") {
+            Some(domain) if host == domain => Some(RuleMatch {
+                rule,
+                covers: false,
+            }),
+            Some(domain) => host
+                .strip_suffix(domain)
+                .is_some_and(|head| head.len() > 1 && head.ends_with('.'))
+                .then_some(RuleMatch { rule, covers: true }),
+            None => (host == *rule).then_some(RuleMatch { rule, covers: true }),
+        })
+}
+
 /// A host and TCP port to test.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Endpoint {
@@ -370,5 +418,24 @@ mod tests {
         assert!(!is_example_relay(
             "ssprdedicatedsbprodfra-1.servicebus.windows.net"
         ));
+    }
+
+    #[test]
+    fn hosts_fall_under_the_allow_list_entries() {
+        let apex = allow_rule("passwordreset.microsoftonline.com").expect("apex");
+        assert_eq!(
+            (apex.rule, apex.covers),
+            ("*.passwordreset.microsoftonline.com", false)
+        );
+        let relay = allow_rule("ssprdedicatedsbprodscu.servicebus.windows.net").expect("relay");
+        assert_eq!(
+            (relay.rule, relay.covers),
+            ("*.servicebus.windows.net", true)
+        );
+        let china = allow_rule("ssprdedicatedsbmcprodcne.servicebus.chinacloudapi.cn").expect("cn");
+        assert!(china.covers);
+        assert_eq!(allow_rule("evilservicebus.windows.net"), None);
+        assert_eq!(allow_rule("crl3.digicert.com"), None);
+        assert_eq!(allow_rule("other.servicebus.chinacloudapi.cn"), None);
     }
 }

@@ -11,10 +11,11 @@ use serde_json::Value;
 
 use crate::api::{CheckResult, Status};
 use crate::checks::tenant_relays::{self, EndpointSource, LiveEventLog, TenantRelay};
-use crate::checks::{idle, relay_path, result_from};
+use crate::checks::{allowlist, clock, idle, relay_path, result_from, revocation};
 use crate::control::Control;
 use crate::endpoints::{self, Cloud, Endpoint, ENDPOINTS_DOC};
 use crate::error::{ErrorCode, WbdError};
+use crate::probe::revocation::urls_in_chain;
 use crate::probe::tls::{TrustStore, TLS_DOC};
 use crate::probe::{dns, http, proxy_connect, tcp, tls, Deadline, Finding};
 use crate::proxy::{self, MachineProxy, ProxyUrl, Route};
@@ -95,6 +96,10 @@ struct Plan {
     relay: Option<relay_path::Plan>,
     /// The explicit DNS server (`DnsServer`) every lookup of the run goes to.
     dns_server: Option<std::net::SocketAddr>,
+    /// The explicit proxy, to route the revocation fetches as the endpoints are routed.
+    explicit: Option<ProxyUrl>,
+    /// The machine.config proxy settings, for the same purpose.
+    machine: Option<MachineProxy>,
 }
 
 fn timeout(name: &str, value: Option<u64>, default: u64) -> Result<Duration, WbdError> {
@@ -201,6 +206,8 @@ impl Plan {
                 .as_deref()
                 .map(relay_path::parse_dns_server)
                 .transpose()?,
+            explicit,
+            machine,
         })
     }
 }
@@ -218,6 +225,8 @@ struct Ctx {
     done: AtomicUsize,
     total: usize,
     control: Control,
+    /// Revocation addresses named by each chain a handshake presented.
+    seen: std::sync::Mutex<Vec<revocation::Seen>>,
 }
 
 impl Ctx {
@@ -248,6 +257,7 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
         done: AtomicUsize::new(0),
         total: plan.endpoints.len() * STAGES,
         control: control.clone(),
+        seen: std::sync::Mutex::new(Vec::new()),
     });
     let token = control.token().clone();
     let endpoints = plan.endpoints.clone();
@@ -293,6 +303,15 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
         }
     });
     let mut results = outcome.ok_or_else(cancelled)??;
+    let revoked = runtime
+        .block_on(async {
+            tokio::select! {
+                r = revocation_phase(&plan, &ctx) => Some(r),
+                _ = token.cancelled() => None,
+            }
+        })
+        .ok_or_else(cancelled)?;
+    results.extend(revoked.rows);
     if let Some(idles) = &plan.idle {
         let rows = runtime
             .block_on(async {
@@ -321,8 +340,29 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
             .collect();
         results.push(tenant_relays::live_log_result(log, found, &given));
     }
+    results.push(clock::summarise(&results));
+    let mut entries = allowlist::endpoint_entries(&plan.endpoints, &results);
+    entries.extend(allowlist::relay_entries(&results));
+    entries.extend(revoked.entries);
+    results.push(allowlist::result(plan.cloud, &entries));
     control.set_progress(100, "Done");
     Ok(results)
+}
+
+/// The revocation servers the presented chains named, in endpoint order, each fetched
+/// along the route the proxy settings give its host.
+async fn revocation_phase(plan: &Plan, ctx: &Ctx) -> revocation::Outcome {
+    ctx.control
+        .set_progress(99, "Checking the certificates' revocation servers");
+    let mut seen = ctx.seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let order = |target: &str| {
+        plan.endpoints
+            .iter()
+            .position(|(e, _)| e.to_string() == target)
+    };
+    seen.sort_by_key(|s| order(&s.endpoint));
+    let route_for = |e: &Endpoint| proxy::choose(e, plan.explicit.as_ref(), plan.machine.as_ref());
+    revocation::phase(&seen, route_for, plan.stage, ctx.overall_at).await
 }
 
 /// The idle test: every endpoint whose other checks passed, all checkpoints at once,
@@ -611,6 +651,13 @@ async fn probe_endpoint(ep: Endpoint, route: Route, ctx: Arc<Ctx>) -> Vec<CheckR
     .await
     {
         Ok((s, f)) => {
+            let chain = s.get_ref().1.peer_certificates().unwrap_or_default();
+            if let Ok(mut seen) = ctx.seen.lock() {
+                seen.push(revocation::Seen {
+                    endpoint: target.clone(),
+                    urls: urls_in_chain(chain),
+                });
+            }
             let f = f
                 .with("TrustedRootsFromOs", ctx.trust.os_roots)
                 .with("TrustedRootsFromCaFile", ctx.trust.extra_roots);

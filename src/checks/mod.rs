@@ -1,11 +1,14 @@
 //! Checks: each turns options into probes and probe findings into check results.
 
+pub mod allowlist;
+pub mod clock;
 pub mod connectivity;
 pub mod events;
 pub mod idle;
 pub mod pdc_probe;
 pub mod prerequisites;
 pub mod relay_path;
+pub mod revocation;
 pub mod tenant_relays;
 
 use serde_json::Value;

@@ -7,7 +7,7 @@ use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::endpoints::Endpoint;
-use crate::probe::{is_reset, ms_since, overall_deadline, Deadline, Finding};
+use crate::probe::{clock, is_reset, ms_since, overall_deadline, Deadline, Finding};
 
 /// Largest response head read, in bytes.
 const MAX_HEAD: usize = 32 * 1024;
@@ -197,6 +197,7 @@ pub async fn probe<S: AsyncRead + AsyncWrite + Unpin>(
         }
         Ok(h) => h,
     };
+    let received = time::OffsetDateTime::now_utc();
     let reset_fix = "A firewall, IPS or proxy on the path is cutting the connection after the handshake; allow this host on port 443 without inspection.";
     match head {
         Head::Complete(bytes) => match ParsedHead::parse(&bytes) {
@@ -217,10 +218,13 @@ pub async fn probe<S: AsyncRead + AsyncWrite + Unpin>(
                         "Allow this host through the proxy or firewall without TLS inspection; inspecting traffic between Entra Connect and Microsoft Entra ID is not supported.",
                     )
                     .with("ProxyMarker", marker),
-                    None => Finding::pass(
-                        "Responded",
-                        format!("{endpoint} answers HTTP"),
-                        format!("The service answered {line}; any status proves the path works."),
+                    None => clock::with_observation(
+                        Finding::pass(
+                            "Responded",
+                            format!("{endpoint} answers HTTP"),
+                            format!("The service answered {line}; any status proves the path works."),
+                        ),
+                        &clock::observe(&p, received),
                     ),
                 };
                 f.with("StatusCode", p.status).with("StatusLine", line).with("Server", server)

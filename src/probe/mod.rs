@@ -1,11 +1,14 @@
 //! Network probes. Each one has a deadline and returns a [`Finding`] that says what it
 //! saw in words an admin can act on.
 
+pub mod clock;
 pub mod dns;
 pub mod http;
 pub mod idle;
 pub mod path;
+pub mod plain_get;
 pub mod proxy_connect;
+pub mod revocation;
 pub mod tcp;
 pub mod tls;
 

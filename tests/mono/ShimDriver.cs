@@ -114,6 +114,11 @@ internal static class ShimDriver
         Expect(results.Count > 0, "no results: " + raw);
         foreach (object item in results)
         {
+            // Rows about the whole run (clock, allow-list, ...) have their own targets.
+            if (Equals(Get(item, "Evidence", "Scope"), "Run"))
+            {
+                continue;
+            }
             object target = Get(item, "Target");
             Expect(Equals(target, "b\u00fccher.invalid:443"), "Target did not round-trip: " + target);
         }

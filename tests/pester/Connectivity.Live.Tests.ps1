@@ -172,13 +172,21 @@ Describe 'Test-WritebackConnectivity against loopback servers' -Tag 'Loopback' {
         It 'passes TLS and HTTP against a server whose certificate chains to -CaFile' {
             $results = @(Test-WritebackConnectivity -Endpoint $script:Loopback.Good -NoDefaultEndpoint -NoProxy -CaFile $script:Loopback.CaFile -TimeoutSeconds 2)
             $text = Format-Results -Results $results
-            @($results | ForEach-Object -Process { $_.Id }) | Should -Be @('CONN-DNS', 'CONN-TCP', 'CONN-TLS', 'CONN-HTTP') -Because $text
-            foreach ($r in $results) {
+            # The stages of the endpoint, then the rows about the whole run (the test certificate
+            # names no revocation server).
+            @($results | ForEach-Object -Process { $_.Id }) | Should -Be @('CONN-DNS', 'CONN-TCP', 'CONN-TLS', 'CONN-HTTP', 'CONN-REVOCATION', 'CONN-CLOCK', 'CONN-ALLOWLIST') -Because $text
+            foreach ($r in @($results | Where-Object -FilterScript { $_.Evidence.Scope -ne 'Run' })) {
                 $r.PSObject.TypeNames | Should -Contain 'WritebackDiagnostics.CheckResult'
                 $r.Target | Should -Be $script:Loopback.Good
                 $r.Status | Should -Be 'Pass' -Because $text
                 $r.Evidence.Route | Should -Be 'Direct'
             }
+            (Get-Row -Results $results -Id 'CONN-REVOCATION').Evidence.Outcome | Should -Be 'NoneNamed'
+            # The server's answer carries no Date header, so the clock is not compared.
+            (Get-Row -Results $results -Id 'CONN-CLOCK').Status | Should -Be 'Skipped'
+            $allow = Get-Row -Results $results -Id 'CONN-ALLOWLIST'
+            $allow.Status | Should -Be 'Pass' -Because $text
+            @($allow.Evidence.HostPorts) | Should -Be @($script:Loopback.Good)
             $tls = Get-Row -Results $results -Id 'CONN-TLS'
             $tls.Evidence.Outcome | Should -Be 'Established'
             $http = Get-Row -Results $results -Id 'CONN-HTTP'
@@ -214,7 +222,7 @@ Describe 'Test-WritebackConnectivity against loopback servers' -Tag 'Loopback' {
             $before = (Get-LoopbackCount).Good.Accepted
             $results = @(Test-WritebackConnectivity -Endpoint $script:Loopback.Good -NoDefaultEndpoint -Proxy $script:Loopback.ProxyAllow -CaFile $script:Loopback.CaFile -TimeoutSeconds 2)
             $text = Format-Results -Results $results
-            @($results | ForEach-Object -Process { $_.Id }) | Should -Be @('CONN-DNS', 'CONN-PROXY', 'CONN-TLS', 'CONN-HTTP') -Because $text
+            @($results | ForEach-Object -Process { $_.Id }) | Should -Be @('CONN-DNS', 'CONN-PROXY', 'CONN-TLS', 'CONN-HTTP', 'CONN-REVOCATION', 'CONN-CLOCK', 'CONN-ALLOWLIST') -Because $text
             $proxy = Get-Row -Results $results -Id 'CONN-PROXY'
             $proxy.Status | Should -Be 'Pass' -Because $text
             $proxy.Evidence.Outcome | Should -Be 'Tunnelled'

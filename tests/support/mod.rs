@@ -203,19 +203,58 @@ impl Pki {
 
     /// Issues a fresh leaf certificate of the given kind.
     pub fn leaf(&self, kind: LeafKind) -> ServerCert {
+        self.issue(kind, &[], &[])
+    }
+
+    /// A `Good` leaf whose CRL Distribution Points name `crl_urls` and whose Authority
+    /// Information Access names `ocsp_urls` as OCSP responders.
+    pub fn leaf_with_revocation(&self, crl_urls: &[String], ocsp_urls: &[String]) -> ServerCert {
+        self.issue(LeafKind::Good, crl_urls, ocsp_urls)
+    }
+
+    /// A CRL (DER) signed by the test root CA, listing no revoked certificate.
+    pub fn crl_der(&self) -> Vec<u8> {
+        let now = time::OffsetDateTime::now_utc();
+        let params = rcgen::CertificateRevocationListParams {
+            this_update: now - time::Duration::hours(1),
+            next_update: now + time::Duration::days(7),
+            crl_number: rcgen::SerialNumber::from(1u64),
+            issuing_distribution_point: None,
+            revoked_certs: Vec::new(),
+            key_identifier_method: rcgen::KeyIdMethod::Sha256,
+        };
+        params
+            .signed_by(&self.ca.cert, &self.ca.key)
+            .expect("sign CRL")
+            .der()
+            .to_vec()
+    }
+
+    fn issue(&self, kind: LeafKind, crl_urls: &[String], ocsp_urls: &[String]) -> ServerCert {
         let names: Vec<String> = match kind {
             LeafKind::WrongName => vec!["wrong.example".into()],
             _ => vec!["localhost".into(), "127.0.0.1".into()],
         };
-        self.leaf_named(kind, names)
+        self.leaf_named(kind, names, crl_urls, ocsp_urls)
     }
 
     /// Like [`Pki::leaf`], for the given DNS names (wildcards such as `*.example.test` allowed).
     pub fn leaf_for(&self, kind: LeafKind, names: &[&str]) -> ServerCert {
-        self.leaf_named(kind, names.iter().map(|n| n.to_string()).collect())
+        self.leaf_named(
+            kind,
+            names.iter().map(|n| n.to_string()).collect(),
+            &[],
+            &[],
+        )
     }
 
-    fn leaf_named(&self, kind: LeafKind, names: Vec<String>) -> ServerCert {
+    fn leaf_named(
+        &self,
+        kind: LeafKind,
+        names: Vec<String>,
+        crl_urls: &[String],
+        ocsp_urls: &[String],
+    ) -> ServerCert {
         let now = time::OffsetDateTime::now_utc();
         let cn = names[0].clone();
         let mut p = CertificateParams::new(names).expect("leaf params");
@@ -226,6 +265,18 @@ impl Pki {
         p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         p.use_authority_key_identifier_extension = true;
+        if !crl_urls.is_empty() {
+            p.crl_distribution_points = vec![rcgen::CrlDistributionPoint {
+                uris: crl_urls.to_vec(),
+            }];
+        }
+        if !ocsp_urls.is_empty() {
+            p.custom_extensions
+                .push(rcgen::CustomExtension::from_oid_content(
+                    &[1, 3, 6, 1, 5, 5, 7, 1, 1],
+                    authority_info_access(ocsp_urls),
+                ));
+        }
         let (not_before, not_after) = match kind {
             LeafKind::Expired => (
                 now - time::Duration::days(400),
@@ -264,6 +315,63 @@ impl Default for Pki {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// DER of one TLV (definite length).
+fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// The Authority Information Access value (RFC 5280 §4.2.2.1) naming OCSP responders:
+/// SEQUENCE OF SEQUENCE { id-ad-ocsp, [6] IA5String uri }.
+fn authority_info_access(ocsp_urls: &[String]) -> Vec<u8> {
+    const ID_AD_OCSP: [u8; 10] = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01];
+    let mut descs = Vec::new();
+    for url in ocsp_urls {
+        let mut desc = ID_AD_OCSP.to_vec();
+        desc.extend(der_tlv(0x86, url.as_bytes()));
+        descs.extend(der_tlv(0x30, &desc));
+    }
+    der_tlv(0x30, &descs)
+}
+
+/// `time` in the IMF-fixdate form of an HTTP `Date` header.
+pub fn http_date(t: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .expect("format an HTTP date")
+}
+
+/// A complete `HTTP/1.1` answer with `Content-Length` and `Connection: close`.
+pub fn http_response(status: &str, headers: &[(&str, String)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status}\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
 }
 
 // ---------------------------------------------------------------------------------------
