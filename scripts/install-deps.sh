@@ -22,9 +22,9 @@ case "${1:-}" in
     *) die "unknown argument '$1' (use --test or nothing)" ;;
 esac
 
-# command -> Debian package
+# command -> Debian package (daemons such as dnsmasq are in /usr/sbin, off a user's PATH)
 need=()
-want() { command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
+want() { PATH="$PATH:/usr/sbin:/sbin" command -v "$1" >/dev/null 2>&1 || need+=("$2"); }
 want cc build-essential
 want curl curl
 [ -e /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)

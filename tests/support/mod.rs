@@ -901,7 +901,9 @@ fn wait_for_port(port: u16, child: &mut Child, timeout: Duration) -> Result<(), 
 /// Panics with an install hint when `name` is not on PATH. Tests never skip.
 pub fn require_binary(name: &str, package: &str) -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
+    // Debian puts daemons such as dnsmasq in /usr/sbin, which a normal user's PATH lacks.
+    let system = [PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")];
+    for dir in std::env::split_paths(&path).chain(system) {
         let candidate = dir.join(name);
         if candidate.is_file() {
             return candidate;
