@@ -575,6 +575,19 @@ fn wbdiag_takes_namespace_dns_server_and_relay_port() {
         "Fail",
         "Refused",
     );
+    // The gateway that resolved is on the run's allow-list by its exact name, reached.
+    let allow = row(&report, "CONN-ALLOWLIST", "public");
+    let gateway = format!("{}:443", gw("gv", 42));
+    assert!(
+        strings(&allow["Evidence"]["HostPorts"]).contains(&gateway),
+        "{}",
+        pretty(allow)
+    );
+    let entry = allow["Evidence"]["Hosts"]
+        .as_array()
+        .and_then(|hs| hs.iter().find(|h| h["Host"] == gw("gv", 42)))
+        .unwrap_or_else(|| panic!("{}", pretty(allow)));
+    assert_eq!(entry["Reached"], true, "{}", pretty(allow));
     assert_eq!(out.status.code(), Some(1), "{}", pretty(&report));
     let help = std::process::Command::new(env!("CARGO_BIN_EXE_wbdiag"))
         .args(["connectivity", "--help"])

@@ -62,35 +62,65 @@ pub fn endpoint_entries(endpoints: &[(Endpoint, Route)], results: &[CheckResult]
         .collect()
 }
 
-/// Entries for the gateway host patterns of every relay namespace whose gateways were
-/// examined (`CONN-RELAY-GATEWAYS` rows, evidence `AllowList`: the namespace, then the
-/// `g*-`/`gv*-` patterns); reached when that row passed.
+/// Entries for the relay gateways that resolved in this run (`CONN-RELAY-GATEWAYS` rows,
+/// evidence `ResolvedNames`), each reached unless it is among the row's `Failed` or
+/// `Inspected` hosts; the host patterns stay in that row's `AllowList`.
 pub fn relay_entries(results: &[CheckResult]) -> Vec<Entry> {
+    let hosts_of = |r: &CheckResult, key: &str| -> Vec<String> {
+        r.evidence
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.get("Host").and_then(|h| h.as_str()))
+                    .map(str::to_ascii_lowercase)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     let mut out = Vec::new();
     for r in results
         .iter()
         .filter(|r| r.id == crate::checks::relay_path::GATEWAYS_ID)
     {
-        let Some(list) = r.evidence.get("AllowList").and_then(|v| v.as_array()) else {
+        let Some(names) = r.evidence.get("ResolvedNames").and_then(|v| v.as_array()) else {
             continue;
         };
+        let mut bad = hosts_of(r, "Failed");
+        bad.extend(hosts_of(r, "Inspected"));
         let route = r
             .evidence
             .get("Route")
             .and_then(|v| v.as_str())
             .unwrap_or("Direct")
             .to_string();
-        for pattern in list.iter().filter_map(|v| v.as_str()).skip(1) {
+        for name in names.iter().filter_map(|v| v.as_str()) {
+            let host = name.to_ascii_lowercase();
             out.push(Entry {
-                host: pattern.to_ascii_lowercase(),
+                reached: Some(!bad.contains(&host)),
+                host,
                 port: crate::endpoints::HTTPS_PORT,
-                purpose: format!("Relay gateways of {} (host pattern)", r.target),
-                reached: Some(r.status == Status::Pass),
+                purpose: format!("Relay gateway of {}", r.target),
                 route: route.clone(),
             });
         }
     }
     out
+}
+
+/// Names shown in a message (a relay can add a hundred gateways; the evidence has all).
+const SHOWN: usize = 12;
+
+/// The first [`SHOWN`] of `items`, and how many more there are.
+fn shown(items: &[String], rest: &str) -> String {
+    if items.len() <= SHOWN {
+        return items.join(", ");
+    }
+    format!(
+        "{} and {} more ({rest})",
+        items[..SHOWN].join(", "),
+        items.len() - SHOWN
+    )
 }
 
 fn endpoint_purpose(host: &str) -> &'static str {
@@ -167,16 +197,13 @@ pub fn result(cloud: Cloud, entries: &[Entry]) -> CheckResult {
         .collect();
     let mut message = format!(
         "This run needed these exact names: {}.",
-        described.join(", ")
+        shown(&described, "every one is in HostPorts")
     );
     if !missed.is_empty() {
+        let missed: Vec<String> = missed.iter().map(|s| s.to_string()).collect();
         message.push_str(&format!(
             " Not reached in this run: {}.",
-            missed
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            shown(&missed, "every one is in Hosts with Reached false")
         ));
     }
     let mut remediation = Vec::new();
@@ -228,6 +255,19 @@ pub fn result(cloud: Cloud, entries: &[Entry]) -> CheckResult {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_lists_are_cut_in_messages_only() {
+        let items: Vec<String> = (0..30).map(|i| format!("g{i}.example:443")).collect();
+        let text = shown(&items, "all in HostPorts");
+        assert!(text.contains("g11.example:443"), "{text}");
+        assert!(!text.contains("g12.example:443"), "{text}");
+        assert!(text.ends_with("and 18 more (all in HostPorts)"), "{text}");
+        assert_eq!(
+            shown(&items[..3], "x"),
+            "g0.example:443, g1.example:443, g2.example:443"
+        );
+    }
+
     use super::*;
 
     fn entry(host: &str, port: u16, reached: Option<bool>) -> Entry {
