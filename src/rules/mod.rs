@@ -17,6 +17,7 @@ pub mod os;
 pub mod ou_names;
 pub mod password_policy;
 pub mod pdc;
+pub mod policy_hints;
 pub mod sam;
 pub mod sam_dc;
 pub mod sddl;
@@ -210,6 +211,7 @@ pub const RULES: &[&Rule] = &[
     &pdc::PREFERRED_DC,
     &dc::DC_OS,
     &dc::FOREST_LEVEL,
+    &policy_hints::POLICY_HINTS,
     &password_policy::MIN_AGE,
     &password_policy::HISTORY,
     &ou_names::OU_CHARS,
@@ -245,6 +247,10 @@ pub const AREAS: &[Area] = &[
     ),
     ("PDC emulators and preferred DCs", pdc::evaluate),
     ("domain controllers and forest level", dc::evaluate),
+    (
+        "the LDAP password-policy-hints control",
+        policy_hints::evaluate,
+    ),
     ("password policies", password_policy::evaluate),
     ("OU names", ou_names::evaluate),
     ("the Connect configuration export", server_config::evaluate),

@@ -107,6 +107,9 @@ pub struct Domain {
     /// `DomainControllerRegistry`: registry values read remotely on the PDC emulator (and,
     /// when asked, every writable DC); `None` when the collector did not read any.
     pub dc_registry: Option<Vec<DcRegistryEntry>>,
+    /// `PdcRootDse`: the rootDSE of the PDC emulator, read over LDAP; `None` when the
+    /// collector did not read it.
+    pub pdc_root_dse: Option<RootDseEntry>,
     /// `Get-ADDefaultDomainPasswordPolicy`.
     pub password_policy: Option<PasswordPolicy>,
     /// `Get-ADOrganizationalUnit -Filter *`.
@@ -146,6 +149,15 @@ pub struct DcRegistry {
     /// `HKLM\System\CurrentControlSet\Control\Lsa` → `RestrictRemoteSam` (SDDL);
     /// `Absent` when the value does not exist.
     pub restrict_remote_sam: Fact<String>,
+}
+
+/// The rootDSE of one domain controller, named even when the read failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RootDseEntry {
+    /// `HostName`.
+    pub host_name: String,
+    /// `supportedControl`, or why it could not be read (`Status`/`Reason` of the entry).
+    pub section: Section<Vec<String>>,
 }
 
 /// `Get-ADDefaultDomainPasswordPolicy`.
@@ -269,6 +281,22 @@ fn dc_registry_entry(n: &Node) -> Result<DcRegistryEntry, WbdError> {
     })
 }
 
+fn root_dse_entry(n: &Node) -> Result<RootDseEntry, WbdError> {
+    n.object()?;
+    let host_name = n
+        .opt_text("HostName")?
+        .filter(|h| !h.trim().is_empty())
+        .ok_or_else(|| n.invalid("a rootDSE entry needs a HostName"))?;
+    Ok(RootDseEntry {
+        host_name,
+        section: Section::decode(Some(n.clone()), n.path(), |body| {
+            Ok(body
+                .opt_list("SupportedControl", Node::text)?
+                .unwrap_or_default())
+        })?,
+    })
+}
+
 fn password_policy(n: &Node) -> Result<PasswordPolicy, WbdError> {
     n.object()?;
     Ok(PasswordPolicy {
@@ -322,6 +350,7 @@ fn domain(n: &Node) -> Result<Domain, WbdError> {
             .flatten(),
         domain_controllers: n.opt_list("DomainControllers", domain_controller)?,
         dc_registry: n.opt_list("DomainControllerRegistry", dc_registry_entry)?,
+        pdc_root_dse: n.opt("PdcRootDse", root_dse_entry)?,
         password_policy: n.opt("PasswordPolicy", password_policy)?,
         organizational_units: n.opt_list("OrganizationalUnits", organizational_unit)?,
     })

@@ -173,6 +173,7 @@ Describe 'Get-WbdDirectorySection reads RestrictRemoteSam on the domain controll
         Mock -ModuleName $module -CommandName 'Get-ADDefaultDomainPasswordPolicy' -MockWith { [pscustomobject]@{ PasswordHistoryCount = 0 } }
         Mock -ModuleName $module -CommandName 'Get-ADOrganizationalUnit' -MockWith { @() }
         Mock -ModuleName $module -CommandName 'Get-WbdDomainControllerRegistry' -MockWith { [ordered]@{ HostName = $HostName; IsPdcEmulator = $IsPdcEmulator; Status = 'Collected'; Reason = $null; RestrictRemoteSam = $null } }
+        Mock -ModuleName $module -CommandName 'Get-WbdDomainControllerRootDse' -MockWith { [ordered]@{ HostName = $HostName; Status = 'Collected'; Reason = $null; SupportedControl = @('1.2.840.113556.1.4.2239') } }
         $script:Connector = [pscustomobject]@{
             Identifier             = [guid]'5c3f6c9e-2b1e-4d8a-9c63-0d2f0a9b7e11'
             Name                   = 'contoso.com'

@@ -72,7 +72,7 @@ BeforeAll {
         'PRE-ADMIN-ROLE', 'PRE-CONNECT-VERSION', 'PRE-CONNECT-CONFIGVERSION', 'PRE-CONNECT-DEADLINE', 'PRE-CONNECT-AUTH',
         'PRE-ADSYNC-RUNNING', 'PRE-SCHEDULER',
         'PRE-STAGING-MODE', 'PRE-WRITEBACK-ENABLED', 'PRE-CONNECTOR-RUNS', 'PRE-TLS12', 'PRE-DOTNET', 'PRE-OS',
-        'PRE-RESTRICTREMOTESAM', 'PRE-RESTRICTREMOTESAM-DC', 'PRE-PDC', 'PRE-PDC-REACHABLE', 'PRE-PREFERRED-DC', 'PRE-DC-OS', 'PRE-FOREST-LEVEL',
+        'PRE-RESTRICTREMOTESAM', 'PRE-RESTRICTREMOTESAM-DC', 'PRE-PDC', 'PRE-PDC-REACHABLE', 'PRE-PREFERRED-DC', 'PRE-DC-OS', 'PRE-FOREST-LEVEL', 'PRE-DC-POLICYHINTS',
         'PRE-PWD-MINAGE', 'PRE-PWD-HISTORY', 'PRE-OU-CHARS',
         'PRE-CONFIG-WRITEBACK', 'PRE-CONFIG-SIGNSEAL', 'PRE-CONFIG-USERJOIN', 'PRE-CONFIG-SCOPE'
     )
@@ -425,6 +425,7 @@ Describe 'Test-WritebackPrerequisite -Path on the snapshot fixtures' {
             'PRE-PREFERRED-DC|contoso.com|Pass|PreferredWritable'
             'PRE-DC-OS|contoso.com|Pass|All2016OrLater'
             'PRE-FOREST-LEVEL|contoso.com|Pass|LevelSupported'
+            'PRE-DC-POLICYHINTS|contoso.com|Pass|ControlOffered'
             'PRE-PWD-MINAGE|contoso.com|Pass|MinAgeZero'
             'PRE-PWD-HISTORY|contoso.com|Pass|NoHistory'
             'PRE-OU-CHARS|contoso.com|Pass|NoReservedCharacters'

@@ -519,6 +519,8 @@ BeforeAll {
         # RestrictRemoteSam on the PDC emulator, through remote registry: reachable, not set.
         Mock -ModuleName $module -CommandName 'Test-WbdTcpPort' -MockWith { [pscustomobject]@{ Open = $true; Reason = $null } }
         Mock -ModuleName $module -CommandName 'Get-WbdRemoteRegistryValue' -MockWith { [pscustomobject]@{ KeyExists = $true; ValueExists = $false; Value = $null } }
+        # The rootDSE read of the PDC emulator (System.DirectoryServices, Windows only).
+        Mock -ModuleName $module -CommandName 'Invoke-WbdWithDeadline' -MockWith { '1.2.840.113556.1.4.319'; '1.2.840.113556.1.4.2239'; '1.2.840.113556.1.4.2066' }
         Mock -ModuleName $module -CommandName 'Get-ADUser' -MockWith {
             [PSCustomObject]@{
                 SamAccountName    = 'MSOL_1a2b3c4d5e6f'

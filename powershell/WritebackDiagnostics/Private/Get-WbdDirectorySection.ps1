@@ -17,6 +17,8 @@ function Get-WbdDirectorySection {
       (Get-ADDefaultDomainPasswordPolicy) and OrganizationalUnits (Name and DistinguishedName of
       every OU; the engine applies the sync scope), each recorded in the domain's Errors when it
       cannot be read;
+    - PdcRootDse: the supportedControl list of the PDC emulator's rootDSE, read over LDAP
+      (Get-WbdDomainControllerRootDse: bounded by a TCP check of port 389 and a deadline).
     - DomainControllerRegistry: RestrictRemoteSam read through remote registry on the PDC
       emulator and, with -AllDomainControllers, on every other writable DC
       (Get-WbdDomainControllerRegistry: bounded by a TCP check of port 445 and a deadline, one
@@ -265,6 +267,13 @@ function Get-WbdDirectorySection {
                     $reads.Add((Get-WbdDomainControllerRegistry -HostName $target -IsPdcEmulator ($target -eq $pdc)))
                 }
                 $domainEntry['DomainControllerRegistry'] = $reads
+            }
+            # The LDAP password-policy-hints control, from the PDC emulator's rootDSE.
+            if ($pdc) {
+                Write-Progress -Activity 'Collecting the password writeback environment' -Status ('Active Directory: rootDSE of {0}' -f $pdc) -PercentComplete (60 + [int](35 * $index / $forests.Count))
+                $domainEntry['PdcRootDse'] = Get-WbdDomainControllerRootDse -HostName $pdc
+            } else {
+                $domainEntry['Errors']['PdcRootDse'] = 'Get-ADDomain named no PDC emulator, so no rootDSE was read'
             }
             Add-WbdFact -Section $domainEntry -Name 'PasswordPolicy' -ScriptBlock {
                 Get-ADDefaultDomainPasswordPolicy -Identity $domainName -Server $domainName
