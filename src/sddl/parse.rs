@@ -29,7 +29,7 @@ pub const MAX_DEPTH: usize = 32;
 /// assert!(sd.is_protected());
 /// assert_eq!(sd.aces().len(), 1);
 /// let err = sddl::parse("D:(A;;XX;;;WD)").unwrap_err();
-/// assert_eq!(err.offset, 7);
+/// assert_eq!(err.offset, 6);
 /// ```
 pub fn parse(text: &str) -> Result<SecurityDescriptor, SddlError> {
     if text.len() > MAX_LEN {
@@ -339,4 +339,206 @@ fn guid(t: &str, at: usize, text: &str, kind: AceType) -> Result<Option<Guid>, S
     Guid::parse(t)
         .map(Some)
         .ok_or_else(|| SddlError::at(at, "a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)", text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sddl::rights as r;
+    use crate::sddl::sid::Sid;
+
+    fn one(ace: &str) -> Ace {
+        parse_ace(ace).unwrap_or_else(|e| panic!("{ace}: {e}"))
+    }
+
+    fn err(text: &str) -> SddlError {
+        match parse(text) {
+            Ok(sd) => panic!("{text} parsed: {sd}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn owner_group_and_acl_flags() {
+        let sd = parse("O:DAG:S-1-5-21-1-2-3-513D:PAI(A;;RC;;;BA)S:AI(AU;SA;CR;;;DU)").expect("sddl");
+        assert_eq!(sd.owner, Trustee::parse("DA"));
+        assert_eq!(sd.group.and_then(|g| g.resolve(None)), Sid::parse("S-1-5-21-1-2-3-513"));
+        assert!(sd.dacl_flags.protected && sd.dacl_flags.auto_inherited);
+        assert!(!sd.dacl_flags.auto_inherit_req);
+        assert!(sd.sacl_flags.auto_inherited && !sd.sacl_flags.protected);
+        assert_eq!(sd.aces().len(), 1);
+        assert_eq!(sd.sacl.as_ref().map(Vec::len), Some(1));
+        let sd = parse("D:ARNO_ACCESS_CONTROL").expect("sddl");
+        assert!(sd.dacl.is_none() && sd.dacl_flags.no_access_control && sd.dacl_flags.auto_inherit_req);
+        let sd = parse("O:SYD:").expect("sddl");
+        assert_eq!(sd.dacl, Some(vec![]));
+        let sd = parse("O:BA").expect("sddl");
+        assert!(sd.dacl.is_none() && !sd.dacl_flags.no_access_control);
+        let sd = parse("G:BAO:SY").expect("any order");
+        assert_eq!(sd.owner, Trustee::parse("SY"));
+        assert_eq!(parse("").expect("empty"), SecurityDescriptor::default());
+    }
+
+    #[test]
+    fn every_ace_type() {
+        let g = "00299570-246d-11d0-a768-00aa006e0529";
+        for (text, kind) in [
+            ("(A;;RC;;;WD)".to_string(), AceType::Allow),
+            ("(D;;RC;;;WD)".into(), AceType::Deny),
+            (format!("(OA;;CR;{g};;WD)"), AceType::ObjectAllow),
+            (format!("(OD;;CR;{g};;WD)"), AceType::ObjectDeny),
+            ("(AU;SA;CR;;;WD)".into(), AceType::Audit),
+            ("(AL;FA;CR;;;WD)".into(), AceType::Alarm),
+            (format!("(OU;CISA;WP;{g};;WD)"), AceType::ObjectAudit),
+            (format!("(OL;FA;WP;{g};;WD)"), AceType::ObjectAlarm),
+            ("(ML;;NWNR;;;LW)".into(), AceType::MandatoryLabel),
+            ("(XA;;CR;;;WD;(Member_of {SID(BA)}))".into(), AceType::CallbackAllow),
+            ("(XD;;CR;;;WD;(@User.Dept == \"a)b\"))".into(), AceType::CallbackDeny),
+            ("(XU;SA;CR;;;WD;(Exists x))".into(), AceType::CallbackAudit),
+            (format!("(ZA;;CR;{g};;WD;(Exists x))"), AceType::CallbackObjectAllow),
+            ("(RA;CI;;;;WD;(\"Project\",TS,0,\"Windows\",\"SQL\"))".into(), AceType::ResourceAttribute),
+            ("(SP;;;;;S-1-17-1)".into(), AceType::ScopedPolicyId),
+        ] {
+            let ace = one(&text);
+            assert_eq!(ace.kind, kind, "{text}");
+            let again = one(&ace.to_string());
+            assert_eq!(again, ace, "{text} round trip");
+        }
+        assert_eq!(
+            one("(XD;;CR;;;WD;(@User.Dept == \"a)b\"))").condition.as_deref(),
+            Some("(@User.Dept == \"a)b\")")
+        );
+        assert_eq!(one("(ML;;NWNR;;;LW)").to_string(), "(ML;;NRNW;;;LW)");
+    }
+
+    #[test]
+    fn every_ace_flag() {
+        for (code, flag) in FLAG_CODES {
+            assert_eq!(one(&format!("(A;{code};RC;;;WD)")).flags, *flag, "{code}");
+        }
+        let all = one("(A;CIOINPIOIDSAFA;RC;;;WD)").flags;
+        assert_eq!(all.0, 0x01 | 0x02 | 0x04 | 0x08 | 0x10 | 0x40 | 0x80);
+        assert_eq!(one("(A;ciid;RC;;;WD)").flags, AceFlags::CONTAINER_INHERIT.with(AceFlags::INHERITED));
+    }
+
+    #[test]
+    fn every_right_and_hex_masks() {
+        for (code, mask) in [
+            ("RP", r::READ_PROPERTY),
+            ("WP", r::WRITE_PROPERTY),
+            ("CR", r::CONTROL_ACCESS),
+            ("CC", r::CREATE_CHILD),
+            ("DC", r::DELETE_CHILD),
+            ("LC", r::LIST_CHILDREN),
+            ("SW", r::SELF_WRITE),
+            ("LO", r::LIST_OBJECT),
+            ("DT", r::DELETE_TREE),
+            ("RC", r::READ_CONTROL),
+            ("WD", r::WRITE_DAC),
+            ("WO", r::WRITE_OWNER),
+            ("SD", r::DELETE),
+            ("GA", r::GENERIC_ALL),
+            ("GW", r::GENERIC_WRITE),
+            ("GR", r::GENERIC_READ),
+            ("GX", r::GENERIC_EXECUTE),
+            ("FA", 0x001F_01FF),
+            ("KR", 0x0002_0019),
+        ] {
+            assert_eq!(one(&format!("(A;;{code};;;WD)")).mask, mask, "{code}");
+        }
+        assert_eq!(one("(A;;RPWPCRCCDCLCLORCWOWDSDDTSW;;;DA)").mask, 0x000F_01FF);
+        assert_eq!(one("(A;;0x20000;;;WD)").mask, r::READ_CONTROL);
+        assert_eq!(one("(A;;0XF01FF;;;WD)").mask, 0x000F_01FF);
+        assert_eq!(one("(A;;;;;WD)").mask, 0);
+        assert_eq!(one("(A;;rpWp;;;WD)").mask, r::READ_PROPERTY | r::WRITE_PROPERTY);
+    }
+
+    #[test]
+    fn guids_and_trustees() {
+        let ace = one("(OA;CIIO;CR;00299570-246D-11d0-a768-00aa006e0529;bf967aba-0de6-11d0-a285-00aa003049e2;S-1-5-21-1-2-3-1105)");
+        assert_eq!(ace.object_type, Some(r::RESET_PASSWORD));
+        assert_eq!(ace.inherited_object_type, Some(r::CLASS_USER));
+        assert_eq!(ace.trustee, Trustee::Sid(Sid::parse("S-1-5-21-1-2-3-1105").expect("sid")));
+        for alias in ["WD", "AU", "SY", "BA", "DA", "EA", "PS", "CO", "RU", "ED", "DU", "AO", "CA", "NU", "AN"] {
+            assert_eq!(one(&format!("(A;;RC;;;{alias})")).trustee.alias(), Some(alias));
+        }
+        assert_eq!(one("( A ; CI ; RC ; ; ; BA )").kind, AceType::Allow);
+    }
+
+    #[test]
+    fn the_text_of_each_ace_is_kept_as_written() {
+        let text = "O:DAG:DAD:AI(A;;rc;;;ba)(OA;;CR;ab721a53-1e2f-11d0-9819-00aa0040529b;;WD)";
+        let sd = parse(text).expect("sddl");
+        assert_eq!(sd.ace_text(0).as_deref(), Some("(A;;rc;;;ba)"));
+        assert_eq!(sd.ace_text(1).as_deref(), Some("(OA;;CR;ab721a53-1e2f-11d0-9819-00aa0040529b;;WD)"));
+        assert_eq!(sd.ace_text(2), None);
+        assert_eq!(sd.to_string(), "O:DAG:DAD:AI(A;;RC;;;BA)(OA;;CR;ab721a53-1e2f-11d0-9819-00aa0040529b;;WD)");
+    }
+
+    #[test]
+    fn the_default_descriptors_round_trip() {
+        for text in [
+            include_str!("../../tests/fixtures/sddl/domain-root.sddl"),
+            include_str!("../../tests/fixtures/sddl/user-default.sddl"),
+            include_str!("../../tests/fixtures/sddl/user-cannot-change-password.sddl"),
+            include_str!("../../tests/fixtures/sddl/ou-blocked.sddl"),
+            include_str!("../../tests/fixtures/sddl/user-protected.sddl"),
+        ] {
+            let sd = parse(text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(sd.aces().len() >= 5);
+            let again = parse(&sd.to_string()).expect("rendered SDDL parses");
+            assert_eq!(again, sd);
+            assert_eq!(again.to_string(), sd.to_string());
+        }
+    }
+
+    #[test]
+    fn malformed_strings_are_refused_at_the_right_byte() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("D:(A;;XX;;;WD)", 6, "an access right"),
+            ("D:(A;;RCX;;;WD)", 8, "an access right"),
+            ("D:(Q;;RC;;;WD)", 3, "an ACE type"),
+            ("D:(A;CX;RC;;;WD)", 5, "an ACE flag"),
+            ("D:(A;CIO;RC;;;WD)", 7, "an ACE flag"),
+            ("D:(A;;0x;;;WD)", 8, "a hexadecimal access mask"),
+            ("D:(A;;0x123456789;;;WD)", 8, "a hexadecimal access mask"),
+            ("D:(OA;;CR;00299570-246d-11d0-a768-00aa006e05;;WD)", 10, "a GUID"),
+            ("D:(A;;CR;00299570-246d-11d0-a768-00aa006e0529;;WD)", 9, "an empty GUID field"),
+            ("D:(A;;RC;;;ZZ)", 11, "a SID"),
+            ("D:(A;;RC;;;S-1-5-x)", 11, "a SID"),
+            ("D:(A;;RC;;;WD", 13, "';' or ')'"),
+            ("D:(A;;RC)", 8, "';' after the rights"),
+            ("D:(A;;RC;;;WD)x", 14, "a component"),
+            ("D:(A;;RC;;;WD)D:", 14, "each of O:, G:, D:, S: at most once"),
+            ("O:ZZ", 2, "a SID"),
+            ("O:", 2, "a SID"),
+            ("X:BA", 0, "a component"),
+            ("O", 0, "a component"),
+            ("D:(A;(;RC;;;WD)", 5, "';' or ')'"),
+            ("D:(XA;;RC;;;WD;(a(b)", 20, "')' closing the conditional"),
+            ("D:(XA;;RC;;;WD;x)", 15, "'(' opening"),
+            ("D:(A;;RC;;;WD;(x)y)", 17, "')' closing the ACE"),
+            ("O:\u{f1}\u{f1}", 2, "a SID"),
+        ];
+        for (text, offset, expected) in cases {
+            let e = err(text);
+            assert_eq!(e.offset, *offset, "{text}: {e}");
+            assert!(e.expected.starts_with(expected), "{text}: {e}");
+        }
+        let e = err("D:(A;;XX;;;WD)");
+        assert_eq!(e.to_string(), "SDDL: expected an access right (RP, WP, CR, CC, DC, LC, SW, LO, DT, RC, WD, WO, SD, GA, GR, GW, GX, ...) or 0x... at byte 6, found \"XX;;;WD)\"");
+    }
+
+    #[test]
+    fn limits_refuse_huge_input_and_deep_nesting() {
+        let huge = format!("D:{}", "(A;;RC;;;WD)".repeat(MAX_LEN / 12 + 1));
+        let e = err(&huge);
+        assert_eq!(e.offset, MAX_LEN);
+        let ok = format!("D:(XA;;RC;;;WD;{}x{})", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
+        let deep = format!("D:(XA;;RC;;;WD;{}x{})", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1));
+        let e = err(&deep);
+        assert_eq!(e.offset, 15 + MAX_DEPTH);
+        assert!(e.expected.contains("nested at most 32"));
+    }
 }
