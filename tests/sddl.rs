@@ -2,8 +2,8 @@
 //! each built so that breaking the rule flips its verdict.
 
 use writeback_diagnostics::sddl::{
-    self, child_descriptor, effective, inherit, rights, writeback_rights, Domains, Holder,
-    Outcome, Right, SecurityDescriptor, Severity, Sid, Token, Verdict,
+    self, child_descriptor, effective, inherit, rights, writeback_rights, Domains, Holder, Outcome,
+    Right, SecurityDescriptor, Severity, Sid, Token, Verdict,
 };
 
 const DOMAIN: &str = "S-1-5-21-1004336348-1177238915-682003330";
@@ -82,17 +82,26 @@ fn the_object_type_narrows_an_ace_to_one_right() {
     assert_eq!(outcome(&text, &Right::CHANGE_PASSWORD), Outcome::Granted);
     assert_eq!(outcome(&text, &Right::RESET_PASSWORD), Outcome::NotGranted);
     assert_eq!(outcome(&text, &Right::WRITE_LOCKOUT_TIME), Outcome::Granted);
-    assert_eq!(outcome(&text, &Right::WRITE_PWD_LAST_SET), Outcome::NotGranted);
+    assert_eq!(
+        outcome(&text, &Right::WRITE_PWD_LAST_SET),
+        Outcome::NotGranted
+    );
     // A deny for another right does not take this one away.
     let text = format!("D:(OD;;CR;{CHANGE};;{CONN})(OA;;CR;{RESET};;{CONN})");
     assert_eq!(outcome(&text, &Right::RESET_PASSWORD), Outcome::Granted);
     // WP on the property set pwdLastSet belongs to covers it, and only it.
     let text = format!("D:(OA;;WP;{ACCOUNT_RESTRICTIONS};;{CONN})");
     assert_eq!(outcome(&text, &Right::WRITE_PWD_LAST_SET), Outcome::Granted);
-    assert_eq!(outcome(&text, &Right::WRITE_LOCKOUT_TIME), Outcome::NotGranted);
+    assert_eq!(
+        outcome(&text, &Right::WRITE_LOCKOUT_TIME),
+        Outcome::NotGranted
+    );
     // The right bit must match too: RP on pwdLastSet is not a write.
     let text = format!("D:(OA;;RP;{PWDLASTSET};;{CONN})");
-    assert_eq!(outcome(&text, &Right::WRITE_PWD_LAST_SET), Outcome::NotGranted);
+    assert_eq!(
+        outcome(&text, &Right::WRITE_PWD_LAST_SET),
+        Outcome::NotGranted
+    );
 }
 
 #[test]
@@ -101,12 +110,30 @@ fn the_inherited_object_type_picks_the_class() {
     let for_iop = format!("D:(OA;CIID;CR;{RESET};{INETORGPERSON};{CONN})");
     let for_all = format!("D:(OA;CIID;CR;{RESET};;{CONN})");
     let r = Right::RESET_PASSWORD;
-    assert_eq!(on(&for_user, rights::CLASS_USER, &r).outcome, Outcome::Granted);
-    assert_eq!(on(&for_user, rights::CLASS_INET_ORG_PERSON, &r).outcome, Outcome::NotGranted);
-    assert_eq!(on(&for_iop, rights::CLASS_USER, &r).outcome, Outcome::NotGranted);
-    assert_eq!(on(&for_iop, rights::CLASS_INET_ORG_PERSON, &r).outcome, Outcome::Granted);
-    assert_eq!(on(&for_all, rights::CLASS_USER, &r).outcome, Outcome::Granted);
-    assert_eq!(on(&for_all, rights::CLASS_INET_ORG_PERSON, &r).outcome, Outcome::Granted);
+    assert_eq!(
+        on(&for_user, rights::CLASS_USER, &r).outcome,
+        Outcome::Granted
+    );
+    assert_eq!(
+        on(&for_user, rights::CLASS_INET_ORG_PERSON, &r).outcome,
+        Outcome::NotGranted
+    );
+    assert_eq!(
+        on(&for_iop, rights::CLASS_USER, &r).outcome,
+        Outcome::NotGranted
+    );
+    assert_eq!(
+        on(&for_iop, rights::CLASS_INET_ORG_PERSON, &r).outcome,
+        Outcome::Granted
+    );
+    assert_eq!(
+        on(&for_all, rights::CLASS_USER, &r).outcome,
+        Outcome::Granted
+    );
+    assert_eq!(
+        on(&for_all, rights::CLASS_INET_ORG_PERSON, &r).outcome,
+        Outcome::Granted
+    );
 }
 
 #[test]
@@ -121,8 +148,17 @@ fn inherit_only_aces_do_not_apply_to_their_holder() {
 fn no_propagate_stops_after_one_generation() {
     let ou = sd(&format!("D:(OA;CINP;CR;{RESET};;{CONN})"));
     let child_ou = child_descriptor(&ou, rights::CLASS_ORGANIZATIONAL_UNIT, &[], false);
-    assert_eq!(child_ou.aces()[0].to_string(), format!("(OA;ID;CR;{RESET};;{CONN})"));
-    let v = effective(&child_ou, rights::CLASS_ORGANIZATIONAL_UNIT, &connector(), None, &Right::RESET_PASSWORD);
+    assert_eq!(
+        child_ou.aces()[0].to_string(),
+        format!("(OA;ID;CR;{RESET};;{CONN})")
+    );
+    let v = effective(
+        &child_ou,
+        rights::CLASS_ORGANIZATIONAL_UNIT,
+        &connector(),
+        None,
+        &Right::RESET_PASSWORD,
+    );
     assert_eq!(v.outcome, Outcome::Granted);
     assert!(inherit(&child_ou, rights::CLASS_USER, false).is_empty());
     // Without NP the grandchild gets it too.
@@ -132,16 +168,33 @@ fn no_propagate_stops_after_one_generation() {
     // OI alone reaches a DS child (always a container) only as inherit-only.
     let ou = sd(&format!("D:(OA;OI;CR;{RESET};;{CONN})"));
     let got = inherit(&ou, rights::CLASS_USER, false);
-    assert_eq!(got[0].to_string(), format!("(OA;OIIOID;CR;{RESET};;{CONN})"));
-    assert!(inherit(&sd(&format!("D:(OA;OINP;CR;{RESET};;{CONN})")), rights::CLASS_USER, false).is_empty());
-    assert!(inherit(&sd(&format!("D:(OA;;CR;{RESET};;{CONN})")), rights::CLASS_USER, false).is_empty());
+    assert_eq!(
+        got[0].to_string(),
+        format!("(OA;OIIOID;CR;{RESET};;{CONN})")
+    );
+    assert!(inherit(
+        &sd(&format!("D:(OA;OINP;CR;{RESET};;{CONN})")),
+        rights::CLASS_USER,
+        false
+    )
+    .is_empty());
+    assert!(inherit(
+        &sd(&format!("D:(OA;;CR;{RESET};;{CONN})")),
+        rights::CLASS_USER,
+        false
+    )
+    .is_empty());
 }
 
 #[test]
 fn generic_all_generic_write_and_write_all_properties_grant_property_writes() {
     for (rights_text, writes, extended) in [
         ("GA", Outcome::Granted, Outcome::Granted),
-        ("RPWPCRCCDCLCLORCWOWDSDDTSW", Outcome::Granted, Outcome::Granted),
+        (
+            "RPWPCRCCDCLCLORCWOWDSDDTSW",
+            Outcome::Granted,
+            Outcome::Granted,
+        ),
         ("GW", Outcome::Granted, Outcome::NotGranted),
         ("WP", Outcome::Granted, Outcome::NotGranted),
         ("CR", Outcome::NotGranted, Outcome::Granted),
@@ -149,9 +202,21 @@ fn generic_all_generic_write_and_write_all_properties_grant_property_writes() {
         ("0x20", Outcome::Granted, Outcome::NotGranted),
     ] {
         let text = format!("D:(A;;{rights_text};;;{CONN})");
-        assert_eq!(outcome(&text, &Right::WRITE_LOCKOUT_TIME), writes, "{rights_text}");
-        assert_eq!(outcome(&text, &Right::WRITE_PWD_LAST_SET), writes, "{rights_text}");
-        for r in [Right::RESET_PASSWORD, Right::CHANGE_PASSWORD, Right::UNEXPIRE_PASSWORD] {
+        assert_eq!(
+            outcome(&text, &Right::WRITE_LOCKOUT_TIME),
+            writes,
+            "{rights_text}"
+        );
+        assert_eq!(
+            outcome(&text, &Right::WRITE_PWD_LAST_SET),
+            writes,
+            "{rights_text}"
+        );
+        for r in [
+            Right::RESET_PASSWORD,
+            Right::CHANGE_PASSWORD,
+            Right::UNEXPIRE_PASSWORD,
+        ] {
             assert_eq!(outcome(&text, &r), extended, "{rights_text} {}", r.name);
         }
     }
@@ -166,21 +231,45 @@ fn a_protected_dacl_ignores_inherited_aces() {
     let open = format!("D:AI(OA;CIID;CR;{RESET};{USER};{CONN})");
     let protected = format!("D:PAI(OA;CIID;CR;{RESET};{USER};{CONN})");
     assert_eq!(outcome(&open, &Right::RESET_PASSWORD), Outcome::Granted);
-    assert_eq!(outcome(&protected, &Right::RESET_PASSWORD), Outcome::NotGranted);
+    assert_eq!(
+        outcome(&protected, &Right::RESET_PASSWORD),
+        Outcome::NotGranted
+    );
     let explicit = format!("D:PAI(OA;;CR;{RESET};;{CONN})");
     assert_eq!(outcome(&explicit, &Right::RESET_PASSWORD), Outcome::Granted);
 }
 
 #[test]
 fn domain_relative_aliases_need_the_domain_sid() {
-    let admin = Token::authenticated(sid(&format!("{DOMAIN}-500")), &[sid(&format!("{DOMAIN}-512"))]);
+    let admin = Token::authenticated(
+        sid(&format!("{DOMAIN}-500")),
+        &[sid(&format!("{DOMAIN}-512"))],
+    );
     let text = sd("D:(A;;GA;;;DA)");
-    let with = effective(&text, rights::CLASS_USER, &admin, Some(&domains()), &Right::RESET_PASSWORD);
+    let with = effective(
+        &text,
+        rights::CLASS_USER,
+        &admin,
+        Some(&domains()),
+        &Right::RESET_PASSWORD,
+    );
     assert_eq!(with.outcome, Outcome::Granted);
-    let without = effective(&text, rights::CLASS_USER, &admin, None, &Right::RESET_PASSWORD);
+    let without = effective(
+        &text,
+        rights::CLASS_USER,
+        &admin,
+        None,
+        &Right::RESET_PASSWORD,
+    );
     assert_eq!(without.outcome, Outcome::NotGranted);
     let other = Domains::single(sid("S-1-5-21-9-9-9"));
-    let wrong = effective(&text, rights::CLASS_USER, &admin, Some(&other), &Right::RESET_PASSWORD);
+    let wrong = effective(
+        &text,
+        rights::CLASS_USER,
+        &admin,
+        Some(&other),
+        &Right::RESET_PASSWORD,
+    );
     assert_eq!(wrong.outcome, Outcome::NotGranted);
 }
 
@@ -189,27 +278,50 @@ fn the_token_holds_groups_and_the_well_known_sids() {
     let group = format!("{DOMAIN}-4242");
     let text = format!("D:(OA;;CR;{RESET};;{group})");
     let member = Token::authenticated(sid(CONN), &[sid(&group)]);
-    let v = effective(&sd(&text), rights::CLASS_USER, &member, None, &Right::RESET_PASSWORD);
+    let v = effective(
+        &sd(&text),
+        rights::CLASS_USER,
+        &member,
+        None,
+        &Right::RESET_PASSWORD,
+    );
     assert_eq!(v.outcome, Outcome::Granted);
     assert_eq!(outcome(&text, &Right::RESET_PASSWORD), Outcome::NotGranted);
     for alias in ["WD", "AU", "NU"] {
         let text = format!("D:(OA;;CR;{RESET};;{alias})");
-        assert_eq!(outcome(&text, &Right::RESET_PASSWORD), Outcome::Granted, "{alias}");
+        assert_eq!(
+            outcome(&text, &Right::RESET_PASSWORD),
+            Outcome::Granted,
+            "{alias}"
+        );
     }
     // SELF and CREATOR OWNER are not the connector.
     for alias in ["PS", "CO", "AN"] {
         let text = format!("D:(OA;;CR;{RESET};;{alias})");
-        assert_eq!(outcome(&text, &Right::RESET_PASSWORD), Outcome::NotGranted, "{alias}");
+        assert_eq!(
+            outcome(&text, &Right::RESET_PASSWORD),
+            Outcome::NotGranted,
+            "{alias}"
+        );
     }
 }
 
 #[test]
 fn null_and_empty_dacls_and_conditional_aces() {
-    assert_eq!(outcome("O:BAD:NO_ACCESS_CONTROL", &Right::RESET_PASSWORD), Outcome::Granted);
+    assert_eq!(
+        outcome("O:BAD:NO_ACCESS_CONTROL", &Right::RESET_PASSWORD),
+        Outcome::Granted
+    );
     assert_eq!(outcome("O:BA", &Right::RESET_PASSWORD), Outcome::Granted);
-    assert_eq!(outcome("O:BAD:", &Right::RESET_PASSWORD), Outcome::NotGranted);
+    assert_eq!(
+        outcome("O:BAD:", &Right::RESET_PASSWORD),
+        Outcome::NotGranted
+    );
     let cond_allow = format!("D:(XA;;CR;;;{CONN};(Member_of {{SID(BA)}}))");
-    assert_eq!(outcome(&cond_allow, &Right::RESET_PASSWORD), Outcome::NotGranted);
+    assert_eq!(
+        outcome(&cond_allow, &Right::RESET_PASSWORD),
+        Outcome::NotGranted
+    );
     let cond_deny = format!("D:(XD;;CR;;;{CONN};(Member_of {{SID(BA)}}))(A;;CR;;;{CONN})");
     assert_eq!(outcome(&cond_deny, &Right::RESET_PASSWORD), Outcome::Denied);
     // Audit ACEs in a DACL decide nothing.
@@ -219,7 +331,11 @@ fn null_and_empty_dacls_and_conditional_aces() {
 
 #[test]
 fn a_default_user_below_a_prepared_domain_root_has_the_four_user_rights() {
-    for r in [Right::RESET_PASSWORD, Right::WRITE_LOCKOUT_TIME, Right::WRITE_PWD_LAST_SET] {
+    for r in [
+        Right::RESET_PASSWORD,
+        Right::WRITE_LOCKOUT_TIME,
+        Right::WRITE_PWD_LAST_SET,
+    ] {
         let v = on(USER_DEFAULT, rights::CLASS_USER, &r);
         assert_eq!(v.outcome, Outcome::Granted, "{}", r.name);
         let ace = v.ace.expect("ace");
@@ -228,29 +344,59 @@ fn a_default_user_below_a_prepared_domain_root_has_the_four_user_rights() {
     // Change Password: Everyone holds it in the schema default.
     let v = on(USER_DEFAULT, rights::CLASS_USER, &Right::CHANGE_PASSWORD);
     assert_eq!(v.outcome, Outcome::Granted);
-    assert_eq!(v.ace.map(|a| a.text), Some(format!("(OA;;CR;{CHANGE};;WD)")));
+    assert_eq!(
+        v.ace.map(|a| a.text),
+        Some(format!("(OA;;CR;{CHANGE};;WD)"))
+    );
     // Unexpire Password is held on the root: Authenticated Users by default.
     let v = on(ROOT, rights::CLASS_DOMAIN_DNS, &Right::UNEXPIRE_PASSWORD);
     assert_eq!(v.outcome, Outcome::Granted);
     // An inetOrgPerson below the same root gets none of the connector's user-only ACEs.
     let iop = child_descriptor(&sd(ROOT), rights::CLASS_INET_ORG_PERSON, &[], false);
-    let v = effective(&iop, rights::CLASS_INET_ORG_PERSON, &connector(), Some(&domains()), &Right::RESET_PASSWORD);
+    let v = effective(
+        &iop,
+        rights::CLASS_INET_ORG_PERSON,
+        &connector(),
+        Some(&domains()),
+        &Right::RESET_PASSWORD,
+    );
     assert_eq!(v.outcome, Outcome::NotGranted);
 }
 
 #[test]
 fn user_cannot_change_password_denies_it_to_the_connector_through_everyone() {
-    let v = on(USER_CANNOT_CHANGE, rights::CLASS_USER, &Right::CHANGE_PASSWORD);
+    let v = on(
+        USER_CANNOT_CHANGE,
+        rights::CLASS_USER,
+        &Right::CHANGE_PASSWORD,
+    );
     assert_eq!(v.outcome, Outcome::Denied);
     let ace = v.ace.expect("ace");
     assert_eq!((ace.index, ace.text), (0, format!("(OD;;CR;{CHANGE};;WD)")));
-    assert_eq!(on(USER_CANNOT_CHANGE, rights::CLASS_USER, &Right::RESET_PASSWORD).outcome, Outcome::Granted);
+    assert_eq!(
+        on(
+            USER_CANNOT_CHANGE,
+            rights::CLASS_USER,
+            &Right::RESET_PASSWORD
+        )
+        .outcome,
+        Outcome::Granted
+    );
 }
 
 #[test]
 fn a_protected_user_has_no_writeback_rights() {
-    for r in [Right::RESET_PASSWORD, Right::WRITE_LOCKOUT_TIME, Right::WRITE_PWD_LAST_SET] {
-        assert_eq!(outcome(USER_PROTECTED, &r), Outcome::NotGranted, "{}", r.name);
+    for r in [
+        Right::RESET_PASSWORD,
+        Right::WRITE_LOCKOUT_TIME,
+        Right::WRITE_PWD_LAST_SET,
+    ] {
+        assert_eq!(
+            outcome(USER_PROTECTED, &r),
+            Outcome::NotGranted,
+            "{}",
+            r.name
+        );
     }
 }
 
@@ -259,18 +405,44 @@ fn what_a_container_passes_down_matches_what_ad_stores() {
     let root = sd(ROOT);
     let computed = child_descriptor(&root, rights::CLASS_USER, &[], false);
     let stored = sd(USER_DEFAULT);
-    let stored_inherited: Vec<_> = stored.aces().iter().filter(|a| a.is_inherited()).cloned().collect();
+    let stored_inherited: Vec<_> = stored
+        .aces()
+        .iter()
+        .filter(|a| a.is_inherited())
+        .cloned()
+        .collect();
     assert_eq!(computed.aces(), stored_inherited.as_slice());
     // The verdicts for a new user equal those for the stored one.
-    for r in [Right::RESET_PASSWORD, Right::WRITE_LOCKOUT_TIME, Right::WRITE_PWD_LAST_SET] {
-        let new = effective(&computed, rights::CLASS_USER, &connector(), Some(&domains()), &r);
+    for r in [
+        Right::RESET_PASSWORD,
+        Right::WRITE_LOCKOUT_TIME,
+        Right::WRITE_PWD_LAST_SET,
+    ] {
+        let new = effective(
+            &computed,
+            rights::CLASS_USER,
+            &connector(),
+            Some(&domains()),
+            &r,
+        );
         assert_eq!(new.outcome, Outcome::Granted, "{}", r.name);
-        assert_eq!(new.outcome, on(USER_DEFAULT, rights::CLASS_USER, &r).outcome, "{}", r.name);
+        assert_eq!(
+            new.outcome,
+            on(USER_DEFAULT, rights::CLASS_USER, &r).outcome,
+            "{}",
+            r.name
+        );
     }
     // A protected child inherits nothing.
     assert!(inherit(&root, rights::CLASS_USER, true).is_empty());
     let protected = child_descriptor(&root, rights::CLASS_USER, &[], true);
-    let v = effective(&protected, rights::CLASS_USER, &connector(), Some(&domains()), &Right::RESET_PASSWORD);
+    let v = effective(
+        &protected,
+        rights::CLASS_USER,
+        &connector(),
+        Some(&domains()),
+        &Right::RESET_PASSWORD,
+    );
     assert_eq!(v.outcome, Outcome::NotGranted);
 }
 
@@ -283,16 +455,34 @@ fn a_blocked_ou_cuts_the_domain_roots_grant_and_passes_only_its_own() {
     let rebuilt = child_descriptor(&root, rights::CLASS_ORGANIZATIONAL_UNIT, ou.aces(), true);
     assert_eq!(rebuilt.aces(), ou.aces());
     let user = child_descriptor(&ou, rights::CLASS_USER, &[], false);
-    let v = effective(&user, rights::CLASS_USER, &connector(), Some(&domains()), &Right::RESET_PASSWORD);
+    let v = effective(
+        &user,
+        rights::CLASS_USER,
+        &connector(),
+        Some(&domains()),
+        &Right::RESET_PASSWORD,
+    );
     assert_eq!(v.outcome, Outcome::NotGranted);
     // Its own grant is for inetOrgPerson only.
     let iop = child_descriptor(&ou, rights::CLASS_INET_ORG_PERSON, &[], false);
-    let v = effective(&iop, rights::CLASS_INET_ORG_PERSON, &connector(), Some(&domains()), &Right::RESET_PASSWORD);
+    let v = effective(
+        &iop,
+        rights::CLASS_INET_ORG_PERSON,
+        &connector(),
+        Some(&domains()),
+        &Right::RESET_PASSWORD,
+    );
     assert_eq!(v.outcome, Outcome::Granted);
     // The same OU unprotected would pass the root's user grant on.
     let open = child_descriptor(&root, rights::CLASS_ORGANIZATIONAL_UNIT, ou.aces(), false);
     let user = child_descriptor(&open, rights::CLASS_USER, &[], false);
-    let v = effective(&user, rights::CLASS_USER, &connector(), Some(&domains()), &Right::RESET_PASSWORD);
+    let v = effective(
+        &user,
+        rights::CLASS_USER,
+        &connector(),
+        Some(&domains()),
+        &Right::RESET_PASSWORD,
+    );
     assert_eq!(v.outcome, Outcome::Granted);
 }
 
@@ -302,14 +492,33 @@ fn the_writeback_rights_and_their_severities() {
     let names: Vec<_> = all.iter().map(|r| r.right.name).collect();
     assert_eq!(
         names,
-        ["Reset Password", "Change Password", "Write lockoutTime", "Write pwdLastSet", "Unexpire Password"]
+        [
+            "Reset Password",
+            "Change Password",
+            "Write lockoutTime",
+            "Write pwdLastSet",
+            "Unexpire Password"
+        ]
     );
     for r in &all[..4] {
-        assert_eq!((r.severity, r.holder), (Severity::Fail, Holder::UserObject), "{}", r.right.name);
+        assert_eq!(
+            (r.severity, r.holder),
+            (Severity::Fail, Holder::UserObject),
+            "{}",
+            r.right.name
+        );
         assert!(r.note.is_empty());
     }
     let unexpire = &all[4];
     assert_eq!(unexpire.right, Right::UNEXPIRE_PASSWORD);
-    assert_eq!((unexpire.severity, unexpire.holder), (Severity::Warning, Holder::DomainRoot));
-    assert!(unexpire.note.contains("disagree") && unexpire.note.contains("Set-ADSyncPasswordWritebackPermissions"));
+    assert_eq!(
+        (unexpire.severity, unexpire.holder),
+        (Severity::Warning, Holder::DomainRoot)
+    );
+    assert!(
+        unexpire.note.contains("disagree")
+            && unexpire
+                .note
+                .contains("Set-ADSyncPasswordWritebackPermissions")
+    );
 }

@@ -84,13 +84,19 @@ impl AceType {
     pub fn is_allow(self) -> bool {
         matches!(
             self,
-            AceType::Allow | AceType::ObjectAllow | AceType::CallbackAllow | AceType::CallbackObjectAllow
+            AceType::Allow
+                | AceType::ObjectAllow
+                | AceType::CallbackAllow
+                | AceType::CallbackObjectAllow
         )
     }
 
     /// A deny ACE of the DACL (`D`, `OD`, `XD`).
     pub fn is_deny(self) -> bool {
-        matches!(self, AceType::Deny | AceType::ObjectDeny | AceType::CallbackDeny)
+        matches!(
+            self,
+            AceType::Deny | AceType::ObjectDeny | AceType::CallbackDeny
+        )
     }
 
     /// May carry object_guid and inherit_object_guid.
@@ -109,7 +115,10 @@ impl AceType {
     pub fn is_callback(self) -> bool {
         matches!(
             self,
-            AceType::CallbackAllow | AceType::CallbackDeny | AceType::CallbackAudit | AceType::CallbackObjectAllow
+            AceType::CallbackAllow
+                | AceType::CallbackDeny
+                | AceType::CallbackAudit
+                | AceType::CallbackObjectAllow
         )
     }
 }
@@ -294,7 +303,11 @@ impl SecurityDescriptor {
     /// when the descriptor was built rather than parsed).
     pub fn ace_text(&self, index: usize) -> Option<String> {
         let ace = self.aces().get(index)?;
-        match self.spans.get(index).and_then(|(a, b)| self.source.get(*a..*b)) {
+        match self
+            .spans
+            .get(index)
+            .and_then(|(a, b)| self.source.get(*a..*b))
+        {
             Some(t) if !self.source.is_empty() => Some(t.to_string()),
             _ => Some(ace.to_string()),
         }

@@ -171,7 +171,11 @@ pub fn effective(
         }
         for (index, ace) in dacl.iter().enumerate() {
             if ace.is_inherited() != inherited
-                || !(if deny { ace.kind.is_deny() } else { ace.kind.is_allow() })
+                || !(if deny {
+                    ace.kind.is_deny()
+                } else {
+                    ace.kind.is_allow()
+                })
                 || (!deny && ace.kind.is_callback())
                 || !applies_to(ace, object_class)
                 || !right.covered_by(ace)
@@ -180,7 +184,11 @@ pub fn effective(
                 continue;
             }
             return Verdict {
-                outcome: if deny { Outcome::Denied } else { Outcome::Granted },
+                outcome: if deny {
+                    Outcome::Denied
+                } else {
+                    Outcome::Granted
+                },
                 ace: Some(Decider {
                     index,
                     text: sd.ace_text(index).unwrap_or_else(|| ace.to_string()),
@@ -205,4 +213,40 @@ fn names_token(ace: &Ace, token: &Token, domains: Option<&Domains>) -> bool {
     ace.trustee
         .resolve(domains)
         .is_some_and(|s| token.contains(&s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sddl::parse_ace;
+
+    fn ace(text: &str) -> Ace {
+        parse_ace(text).expect("ace")
+    }
+
+    #[test]
+    fn rights_are_covered_by_matching_masks_and_object_types() {
+        let reset = Right::RESET_PASSWORD;
+        assert!(reset.covered_by(&ace("(A;;CR;;;WD)")));
+        assert!(reset.covered_by(&ace("(A;;GA;;;WD)")));
+        assert!(!reset.covered_by(&ace("(A;;GW;;;WD)")));
+        assert!(reset.covered_by(&ace("(OA;;CR;00299570-246d-11d0-a768-00aa006e0529;;WD)")));
+        assert!(!reset.covered_by(&ace("(OA;;CR;ab721a53-1e2f-11d0-9819-00aa0040529b;;WD)")));
+        assert!(!reset.covered_by(&ace("(OA;;WP;00299570-246d-11d0-a768-00aa006e0529;;WD)")));
+        let pls = Right::WRITE_PWD_LAST_SET;
+        assert!(pls.covered_by(&ace("(OA;;WP;bf967a0a-0de6-11d0-a285-00aa003049e2;;WD)")));
+        assert!(pls.covered_by(&ace("(OA;;WP;4c164200-20c0-11d0-a768-00aa006e0529;;WD)")));
+        assert!(!Right::WRITE_LOCKOUT_TIME
+            .covered_by(&ace("(OA;;WP;4c164200-20c0-11d0-a768-00aa006e0529;;WD)")));
+    }
+
+    #[test]
+    fn aces_apply_unless_inherit_only_or_for_another_class() {
+        let user = rights::CLASS_USER;
+        assert!(applies_to(&ace("(A;CI;CR;;;WD)"), user));
+        assert!(!applies_to(&ace("(A;CIIO;CR;;;WD)"), user));
+        let for_user = ace("(OA;CIID;CR;;bf967aba-0de6-11d0-a285-00aa003049e2;WD)");
+        assert!(applies_to(&for_user, user));
+        assert!(!applies_to(&for_user, rights::CLASS_INET_ORG_PERSON));
+    }
 }

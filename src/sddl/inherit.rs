@@ -27,7 +27,11 @@ use super::rights::Guid;
 ///     "(OA;CIID;CR;00299570-246d-11d0-a768-00aa006e0529;bf967aba-0de6-11d0-a285-00aa003049e2;S-1-5-21-1-2-3-1105)");
 /// assert!(sddl::inherit(&ou, rights::CLASS_USER, true).is_empty());
 /// ```
-pub fn inherit(parent: &SecurityDescriptor, child_class: Guid, child_is_protected: bool) -> Vec<Ace> {
+pub fn inherit(
+    parent: &SecurityDescriptor,
+    child_class: Guid,
+    child_is_protected: bool,
+) -> Vec<Ace> {
     if child_is_protected {
         return Vec::new();
     }
@@ -88,4 +92,51 @@ fn inherited_copy(ace: &Ace, child_class: Guid) -> Option<Ace> {
     let mut copy = ace.clone();
     copy.flags = flags.with(AceFlags::INHERITED);
     Some(copy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sddl::{parse_ace, rights};
+
+    fn copy(parent: &str, class: Guid) -> Option<String> {
+        inherited_copy(&parse_ace(parent).expect("ace"), class).map(|a| a.to_string())
+    }
+
+    #[test]
+    fn each_flag_combination_is_passed_down_as_the_rules_say() {
+        let user = rights::CLASS_USER;
+        let iop = rights::CLASS_INET_ORG_PERSON;
+        let u = "bf967aba-0de6-11d0-a285-00aa003049e2";
+        assert_eq!(
+            copy("(A;CI;CR;;;WD)", user).as_deref(),
+            Some("(A;CIID;CR;;;WD)")
+        );
+        assert_eq!(
+            copy("(A;CIIO;CR;;;WD)", user).as_deref(),
+            Some("(A;CIID;CR;;;WD)")
+        );
+        assert_eq!(
+            copy("(A;CINP;CR;;;WD)", user).as_deref(),
+            Some("(A;ID;CR;;;WD)")
+        );
+        assert_eq!(
+            copy("(A;OI;CR;;;WD)", user).as_deref(),
+            Some("(A;OIIOID;CR;;;WD)")
+        );
+        assert_eq!(copy("(A;OINP;CR;;;WD)", user), None);
+        assert_eq!(copy("(A;;CR;;;WD)", user), None);
+        assert_eq!(copy("(A;ID;CR;;;WD)", user), None);
+        let for_user = format!("(OA;CIIO;CR;;{u};WD)");
+        assert_eq!(copy(&for_user, user), Some(format!("(OA;CIID;CR;;{u};WD)")));
+        assert_eq!(
+            copy(&for_user, iop),
+            Some(format!("(OA;CIIOID;CR;;{u};WD)"))
+        );
+        assert_eq!(copy(&format!("(OA;CIIONP;CR;;{u};WD)"), iop), None);
+        assert_eq!(
+            copy(&format!("(OA;CIIONP;CR;;{u};WD)"), user),
+            Some(format!("(OA;ID;CR;;{u};WD)"))
+        );
+    }
 }

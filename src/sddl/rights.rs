@@ -122,10 +122,32 @@ pub(crate) const CODES: &[(&str, u32)] = &[
 
 /// The mask of one two-letter right (case-insensitive), if it is one.
 pub(crate) fn code(pair: &[u8]) -> Option<u32> {
-    CODES
-        .iter()
-        .find(|(c, _)| c.as_bytes().eq_ignore_ascii_case(pair))
-        .map(|(_, m)| *m)
+    let [a, b] = pair else {
+        return None;
+    };
+    let up = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+    // The directory-service codes first: they fill every AD descriptor.
+    Some(match &up {
+        b"RP" => READ_PROPERTY,
+        b"WP" => WRITE_PROPERTY,
+        b"CR" => CONTROL_ACCESS,
+        b"CC" => CREATE_CHILD,
+        b"DC" => DELETE_CHILD,
+        b"LC" => LIST_CHILDREN,
+        b"SW" => SELF_WRITE,
+        b"LO" => LIST_OBJECT,
+        b"DT" => DELETE_TREE,
+        b"RC" => READ_CONTROL,
+        b"SD" => DELETE,
+        b"WD" => WRITE_DAC,
+        b"WO" => WRITE_OWNER,
+        _ => {
+            return CODES
+                .iter()
+                .find(|(c, _)| c.as_bytes() == up)
+                .map(|(_, m)| *m)
+        }
+    })
 }
 
 /// SDDL text for a mask: the directory-service codes when they cover it exactly
@@ -146,6 +168,23 @@ pub fn render(mask: u32) -> String {
     }
 }
 
+/// Hex digit values, 0xFF for anything else.
+const HEX: [u8; 256] = {
+    let mut t = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 /// A GUID as it appears in an object ACE (`00299570-246d-11d0-a768-00aa006e0529`).
 ///
 /// Kept as the 128-bit number its text spells, so comparison ignores case.
@@ -156,24 +195,17 @@ impl Guid {
     /// Parses the 8-4-4-4-12 hex form; `None` for anything else. Usable in constants.
     pub const fn parse(text: &str) -> Option<Guid> {
         let b = text.as_bytes();
-        if b.len() != 36 {
+        if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
             return None;
         }
         let mut v: u128 = 0;
         let mut i = 0;
         while i < 36 {
-            let c = b[i];
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                if c != b'-' {
+            if i != 8 && i != 13 && i != 18 && i != 23 {
+                let d = HEX[b[i] as usize];
+                if d == 0xFF {
                     return None;
                 }
-            } else {
-                let d = match c {
-                    b'0'..=b'9' => c - b'0',
-                    b'a'..=b'f' => c - b'a' + 10,
-                    b'A'..=b'F' => c - b'A' + 10,
-                    _ => return None,
-                };
                 v = (v << 4) | d as u128;
             }
             i += 1;
@@ -275,7 +307,10 @@ mod tests {
         assert_ne!(ds_mapped(GENERIC_WRITE) & WRITE_PROPERTY, 0);
         assert_eq!(ds_mapped(GENERIC_WRITE) & CONTROL_ACCESS, 0);
         assert_eq!(ds_mapped(GENERIC_READ) & WRITE_PROPERTY, 0);
-        assert_eq!(ds_mapped(GENERIC_EXECUTE), GENERIC_EXECUTE | READ_CONTROL | LIST_CHILDREN);
+        assert_eq!(
+            ds_mapped(GENERIC_EXECUTE),
+            GENERIC_EXECUTE | READ_CONTROL | LIST_CHILDREN
+        );
     }
 
     #[test]
@@ -286,5 +321,10 @@ mod tests {
         assert_eq!(render(0), "");
         assert_eq!(class_guid("inetOrgPerson"), Some(CLASS_INET_ORG_PERSON));
         assert_eq!(class_guid("computer"), None);
+        for (c, m) in CODES {
+            assert_eq!(code(c.as_bytes()), Some(*m), "{c}");
+            assert_eq!(code(c.to_ascii_lowercase().as_bytes()), Some(*m), "{c}");
+        }
+        assert_eq!(code(b"R"), None);
     }
 }

@@ -18,6 +18,23 @@ pub struct Sid {
 }
 
 impl Sid {
+    /// `S-1-<authority>-<subs...>`; at most 15 sub-authorities (more are dropped).
+    pub const fn new(authority: u64, subs: &[u32]) -> Sid {
+        let mut sid = Sid {
+            revision: 1,
+            authority,
+            len: 0,
+            sub: [0; 15],
+        };
+        let mut i = 0;
+        while i < subs.len() && i < 15 {
+            sid.sub[i] = subs[i];
+            i += 1;
+        }
+        sid.len = i as u8;
+        sid
+    }
+
     /// Parses `S-R-I-S1-S2...` (case-insensitive `S`); `None` for anything else.
     ///
     /// ```
@@ -136,10 +153,7 @@ impl Trustee {
         if text.len() == 2 {
             let b = text.as_bytes();
             let up = [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()];
-            return ALIASES
-                .iter()
-                .any(|(a, _)| a.as_bytes() == up)
-                .then_some(Trustee::Alias(up));
+            return alias_index(&up).map(|_| Trustee::Alias(up));
         }
         Sid::parse(text).map(Trustee::Sid)
     }
@@ -157,9 +171,9 @@ impl Trustee {
         match self {
             Trustee::Sid(s) => Some(*s),
             Trustee::Alias(a) => {
-                let (_, target) = ALIASES.iter().find(|(n, _)| n.as_bytes() == a)?;
+                let (_, target) = ALIASES.get(alias_index(a)?)?;
                 match target {
-                    Target::Fixed(s) => Sid::parse(s),
+                    Target::Fixed(s) => Some(*s),
                     Target::Domain(rid) => domains?.domain.with_rid(*rid),
                     Target::Root(rid) => {
                         let d = domains?;
@@ -181,79 +195,88 @@ impl fmt::Display for Trustee {
 }
 
 enum Target {
-    Fixed(&'static str),
+    Fixed(Sid),
     /// RID in the object's domain.
     Domain(u32),
     /// RID in the forest root domain.
     Root(u32),
 }
 
-/// "SID Strings" aliases with the SIDs "Well-known SIDs" gives them.
+/// Position of an upper-case alias in [`ALIASES`] (sorted, so a binary search).
+fn alias_index(alias: &[u8; 2]) -> Option<usize> {
+    let key = |b: &[u8]| u16::from(b[0]) << 8 | u16::from(b[1]);
+    let want = key(alias);
+    ALIASES
+        .binary_search_by(|(n, _)| key(n.as_bytes()).cmp(&want))
+        .ok()
+}
+
+/// "SID Strings" aliases with the SIDs "Well-known SIDs" gives them, sorted by alias.
 const ALIASES: &[(&str, Target)] = &[
-    ("AA", Target::Fixed("S-1-5-32-579")),
-    ("AC", Target::Fixed("S-1-15-2-1")),
-    ("AN", Target::Fixed("S-1-5-7")),
-    ("AO", Target::Fixed("S-1-5-32-548")),
+    ("AA", Target::Fixed(Sid::new(5, &[32, 579]))),
+    ("AC", Target::Fixed(Sid::new(15, &[2, 1]))),
+    ("AN", Target::Fixed(Sid::new(5, &[7]))),
+    ("AO", Target::Fixed(Sid::new(5, &[32, 548]))),
     ("AP", Target::Domain(525)),
-    ("AU", Target::Fixed("S-1-5-11")),
-    ("BA", Target::Fixed("S-1-5-32-544")),
-    ("BG", Target::Fixed("S-1-5-32-546")),
-    ("BO", Target::Fixed("S-1-5-32-551")),
-    ("BU", Target::Fixed("S-1-5-32-545")),
+    ("AU", Target::Fixed(Sid::new(5, &[11]))),
+    ("BA", Target::Fixed(Sid::new(5, &[32, 544]))),
+    ("BG", Target::Fixed(Sid::new(5, &[32, 546]))),
+    ("BO", Target::Fixed(Sid::new(5, &[32, 551]))),
+    ("BU", Target::Fixed(Sid::new(5, &[32, 545]))),
     ("CA", Target::Domain(517)),
-    ("CD", Target::Fixed("S-1-5-32-574")),
-    ("CG", Target::Fixed("S-1-3-1")),
+    ("CD", Target::Fixed(Sid::new(5, &[32, 574]))),
+    ("CG", Target::Fixed(Sid::new(3, &[1]))),
     ("CN", Target::Domain(522)),
-    ("CO", Target::Fixed("S-1-3-0")),
-    ("CY", Target::Fixed("S-1-5-32-569")),
+    ("CO", Target::Fixed(Sid::new(3, &[0]))),
+    ("CY", Target::Fixed(Sid::new(5, &[32, 569]))),
     ("DA", Target::Domain(512)),
     ("DC", Target::Domain(515)),
     ("DD", Target::Domain(516)),
     ("DG", Target::Domain(514)),
     ("DU", Target::Domain(513)),
     ("EA", Target::Root(519)),
-    ("ED", Target::Fixed("S-1-5-9")),
+    ("ED", Target::Fixed(Sid::new(5, &[9]))),
     ("EK", Target::Root(527)),
-    ("ER", Target::Fixed("S-1-5-32-573")),
-    ("ES", Target::Fixed("S-1-5-32-576")),
-    ("HA", Target::Fixed("S-1-5-32-578")),
-    ("HI", Target::Fixed("S-1-16-12288")),
-    ("IS", Target::Fixed("S-1-5-32-568")),
-    ("IU", Target::Fixed("S-1-5-4")),
+    ("ER", Target::Fixed(Sid::new(5, &[32, 573]))),
+    ("ES", Target::Fixed(Sid::new(5, &[32, 576]))),
+    ("HA", Target::Fixed(Sid::new(5, &[32, 578]))),
+    ("HI", Target::Fixed(Sid::new(16, &[12288]))),
+    ("IS", Target::Fixed(Sid::new(5, &[32, 568]))),
+    ("IU", Target::Fixed(Sid::new(5, &[4]))),
     ("KA", Target::Domain(526)),
     ("LA", Target::Domain(500)),
     ("LG", Target::Domain(501)),
-    ("LS", Target::Fixed("S-1-5-19")),
-    ("LU", Target::Fixed("S-1-5-32-559")),
-    ("LW", Target::Fixed("S-1-16-4096")),
-    ("ME", Target::Fixed("S-1-16-8192")),
-    ("MP", Target::Fixed("S-1-16-8448")),
-    ("MU", Target::Fixed("S-1-5-32-558")),
-    ("NO", Target::Fixed("S-1-5-32-556")),
-    ("NS", Target::Fixed("S-1-5-20")),
-    ("NU", Target::Fixed("S-1-5-2")),
-    ("OW", Target::Fixed("S-1-3-4")),
+    ("LS", Target::Fixed(Sid::new(5, &[19]))),
+    ("LU", Target::Fixed(Sid::new(5, &[32, 559]))),
+    ("LW", Target::Fixed(Sid::new(16, &[4096]))),
+    ("ME", Target::Fixed(Sid::new(16, &[8192]))),
+    ("MP", Target::Fixed(Sid::new(16, &[8448]))),
+    ("MU", Target::Fixed(Sid::new(5, &[32, 558]))),
+    ("NO", Target::Fixed(Sid::new(5, &[32, 556]))),
+    ("NS", Target::Fixed(Sid::new(5, &[20]))),
+    ("NU", Target::Fixed(Sid::new(5, &[2]))),
+    ("OW", Target::Fixed(Sid::new(3, &[4]))),
     ("PA", Target::Domain(520)),
-    ("PO", Target::Fixed("S-1-5-32-550")),
-    ("PS", Target::Fixed("S-1-5-10")),
-    ("PU", Target::Fixed("S-1-5-32-547")),
-    ("RA", Target::Fixed("S-1-5-32-575")),
-    ("RC", Target::Fixed("S-1-5-12")),
-    ("RD", Target::Fixed("S-1-5-32-555")),
-    ("RE", Target::Fixed("S-1-5-32-552")),
-    ("RM", Target::Fixed("S-1-5-32-580")),
+    ("PO", Target::Fixed(Sid::new(5, &[32, 550]))),
+    ("PS", Target::Fixed(Sid::new(5, &[10]))),
+    ("PU", Target::Fixed(Sid::new(5, &[32, 547]))),
+    ("RA", Target::Fixed(Sid::new(5, &[32, 575]))),
+    ("RC", Target::Fixed(Sid::new(5, &[12]))),
+    ("RD", Target::Fixed(Sid::new(5, &[32, 555]))),
+    ("RE", Target::Fixed(Sid::new(5, &[32, 552]))),
+    ("RM", Target::Fixed(Sid::new(5, &[32, 580]))),
     ("RO", Target::Root(498)),
     ("RS", Target::Domain(553)),
-    ("RU", Target::Fixed("S-1-5-32-554")),
+    ("RU", Target::Fixed(Sid::new(5, &[32, 554]))),
     ("SA", Target::Root(518)),
-    ("SI", Target::Fixed("S-1-16-16384")),
-    ("SO", Target::Fixed("S-1-5-32-549")),
-    ("SS", Target::Fixed("S-1-18-2")),
-    ("SU", Target::Fixed("S-1-5-6")),
-    ("SY", Target::Fixed("S-1-5-18")),
-    ("UD", Target::Fixed("S-1-5-84-0-0-0-0-0")),
-    ("WD", Target::Fixed("S-1-1-0")),
-    ("WR", Target::Fixed("S-1-5-33")),
+    ("SI", Target::Fixed(Sid::new(16, &[16384]))),
+    ("SO", Target::Fixed(Sid::new(5, &[32, 549]))),
+    ("SS", Target::Fixed(Sid::new(18, &[2]))),
+    ("SU", Target::Fixed(Sid::new(5, &[6]))),
+    ("SY", Target::Fixed(Sid::new(5, &[18]))),
+    ("UD", Target::Fixed(Sid::new(5, &[84, 0, 0, 0, 0, 0]))),
+    ("WD", Target::Fixed(Sid::new(1, &[0]))),
+    ("WR", Target::Fixed(Sid::new(5, &[33]))),
 ];
 
 /// Everyone (S-1-1-0), in every token ("Well-known SIDs").
@@ -300,9 +323,23 @@ mod tests {
     #[test]
     fn sids_parse_and_refuse() {
         assert_eq!(sid("s-1-5-32-544").to_string(), "S-1-5-32-544");
-        assert_eq!(sid("S-1-5-21-1-2-3").with_rid(512), Some(sid("S-1-5-21-1-2-3-512")));
-        assert_eq!(sid("S-1-5-21-1-2-3-512").domain(), Some(sid("S-1-5-21-1-2-3")));
-        for bad in ["S-1", "S-1-", "S-1-5-x", "S-1-5--1", "X-1-5", "S-1-5-4294967296", "S-1-281474976710656"] {
+        assert_eq!(
+            sid("S-1-5-21-1-2-3").with_rid(512),
+            Some(sid("S-1-5-21-1-2-3-512"))
+        );
+        assert_eq!(
+            sid("S-1-5-21-1-2-3-512").domain(),
+            Some(sid("S-1-5-21-1-2-3"))
+        );
+        for bad in [
+            "S-1",
+            "S-1-",
+            "S-1-5-x",
+            "S-1-5--1",
+            "X-1-5",
+            "S-1-5-4294967296",
+            "S-1-281474976710656",
+        ] {
             assert_eq!(Sid::parse(bad), None, "{bad}");
         }
         let long = format!("S-1-5{}", "-1".repeat(15));
@@ -323,9 +360,21 @@ mod tests {
             domain: sid("S-1-5-21-1-2-3"),
             root: Some(sid("S-1-5-21-9-9-9")),
         };
-        assert_eq!(t("EA").resolve(Some(&forest)), Some(sid("S-1-5-21-9-9-9-519")));
+        assert_eq!(
+            t("EA").resolve(Some(&forest)),
+            Some(sid("S-1-5-21-9-9-9-519"))
+        );
         assert_eq!(t("EA").resolve(Some(&d)), Some(sid("S-1-5-21-1-2-3-519")));
         assert_eq!(Trustee::parse("QQ"), None);
         assert_eq!(t("ps").to_string(), "PS");
+        assert!(
+            ALIASES.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted for binary search"
+        );
+        for (alias, target) in ALIASES {
+            if let Target::Fixed(s) = target {
+                assert_eq!(Sid::parse(&s.to_string()), Some(*s), "{alias}");
+            }
+        }
     }
 }
