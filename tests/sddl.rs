@@ -69,11 +69,38 @@ fn explicit_allow_beats_inherited_deny() {
 }
 
 #[test]
-fn deny_beats_allow_within_explicit_and_within_inherited() {
+fn deny_beats_allow_within_explicit_whatever_the_stored_order() {
     let explicit = format!("D:(OA;;CR;{RESET};;{CONN})(OD;;CR;{RESET};;{CONN})");
     assert_eq!(outcome(&explicit, &Right::RESET_PASSWORD), Outcome::Denied);
-    let inherited = format!("D:(OA;ID;CR;{RESET};;{CONN})(OD;ID;CR;{RESET};;{CONN})");
-    assert_eq!(outcome(&inherited, &Right::RESET_PASSWORD), Outcome::Denied);
+}
+
+#[test]
+fn inherited_aces_count_in_the_order_they_were_inherited() {
+    // One level: Windows writes the deny first, and it wins.
+    let one_level = format!("D:(OD;ID;CR;{RESET};;{CONN})(OA;ID;CR;{RESET};;{CONN})");
+    assert_eq!(outcome(&one_level, &Right::RESET_PASSWORD), Outcome::Denied);
+    // An allow from the parent precedes a deny from the grandparent, and wins.
+    let two_levels = format!("D:(OA;ID;CR;{RESET};;{CONN})(OD;ID;CR;{RESET};;{CONN})");
+    let v = on(&two_levels, rights::CLASS_USER, &Right::RESET_PASSWORD);
+    assert_eq!(v.outcome, Outcome::Granted);
+    assert_eq!(v.ace.map(|a| a.index), Some(0));
+    // Built from a real hierarchy: the OU's grant is inherited before the root's deny.
+    let root = sd(&format!("D:(OD;CI;CR;{RESET};;{CONN})"));
+    let ou = child_descriptor(
+        &root,
+        rights::CLASS_ORGANIZATIONAL_UNIT,
+        sd(&format!("D:(OA;CI;CR;{RESET};;{CONN})")).aces(),
+        false,
+    );
+    let user = child_descriptor(&ou, rights::CLASS_USER, &[], false);
+    let v = effective(
+        &user,
+        rights::CLASS_USER,
+        &connector(),
+        None,
+        &Right::RESET_PASSWORD,
+    );
+    assert_eq!(v.outcome, Outcome::Granted);
 }
 
 #[test]

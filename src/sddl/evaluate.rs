@@ -1,20 +1,26 @@
 //! Does a token hold one right on an AD object, and which ACE decides it.
 //!
 //! Rules and where they come from (all read 2026-12-02):
-//! - ACEs are checked explicit deny, explicit allow, inherited deny, inherited allow:
-//!   "Order of ACEs in a DACL",
+//! - Explicit ACEs come before inherited ones, denies before allows among the
+//!   explicit; inherited ACEs follow in the order they were inherited (the parent's
+//!   before the grandparent's), deny before allow within each level: "Order of ACEs in
+//!   a DACL",
 //!   <https://learn.microsoft.com/windows/win32/secauthz/order-of-aces-in-a-dacl>.
-//!   Windows walks the DACL in stored order, which is that order for every DACL
-//!   Windows writes; this evaluator applies the canonical order whatever the stored one.
-//! - The first ACE that names a SID of the token and covers the right decides; none
-//!   means not granted, a NULL DACL grants everything: "How DACLs Control Access to
-//!   an Object",
+//!   SDDL does not say which level an inherited ACE came from, only its position, so
+//!   the explicit ACEs are checked deny first and the inherited ones in stored order.
+//! - The system examines the ACEs in that order; the first that names a SID of the
+//!   token and denies or allows the right decides; no DACL grants everything, no
+//!   matching ACE means not granted: "How AccessCheck Works",
 //!   <https://learn.microsoft.com/windows/win32/secauthz/how-dacls-control-access-to-an-object>.
-//! - An object ACE's ObjectType narrows it to one property, property set or extended
-//!   right; without one it covers all of them: "Object-specific ACEs",
+//! - An object ACE's ObjectType narrows it to one property or property set; an ACE
+//!   without one covers every property, a property set ACE every member: "ACEs to
+//!   Control Access to an Object's Properties",
+//!   <https://learn.microsoft.com/windows/win32/secauthz/aces-to-control-access-to-an-object-s-properties>;
+//!   for extended rights the ObjectType is the right's GUID: "Object-specific ACEs",
 //!   <https://learn.microsoft.com/windows/win32/secauthz/object-specific-aces>.
-//! - `CR` is ADS_RIGHT_DS_CONTROL_ACCESS, `WP` ADS_RIGHT_DS_WRITE_PROP; GENERIC_ALL and
-//!   GENERIC_WRITE include WP, GENERIC_ALL also CR: `ADS_RIGHTS_ENUM`,
+//! - `CR` is ADS_RIGHT_DS_CONTROL_ACCESS (without an ObjectType: every extended right),
+//!   `WP` ADS_RIGHT_DS_WRITE_PROP; GENERIC_ALL and GENERIC_WRITE include WP,
+//!   GENERIC_ALL also CR: `ADS_RIGHTS_ENUM`,
 //!   <https://learn.microsoft.com/windows/win32/api/iads/ne-iads-ads_rights_enum>.
 //! - Inherit-only (`IO`) ACEs do not apply to the object that holds them: "ACE
 //!   inheritance rules",
@@ -165,17 +171,18 @@ pub fn effective(
             ace: None,
         };
     };
-    for (inherited, deny) in [(false, true), (false, false), (true, true), (true, false)] {
+    // Explicit denies, explicit allows, then inherited ACEs in stored order.
+    let passes: [(bool, Option<bool>); 3] =
+        [(false, Some(true)), (false, Some(false)), (true, None)];
+    for (inherited, deny_pass) in passes {
         if inherited && sd.is_protected() {
             continue;
         }
         for (index, ace) in dacl.iter().enumerate() {
+            let deny = ace.kind.is_deny();
             if ace.is_inherited() != inherited
-                || !(if deny {
-                    ace.kind.is_deny()
-                } else {
-                    ace.kind.is_allow()
-                })
+                || !(deny || ace.kind.is_allow())
+                || deny_pass.is_some_and(|d| d != deny)
                 || (!deny && ace.kind.is_callback())
                 || !applies_to(ace, object_class)
                 || !right.covered_by(ace)
