@@ -193,25 +193,30 @@ impl<'a> Parser<'a> {
     fn field(&mut self) -> Result<(usize, &'a str), SddlError> {
         let b = self.bytes();
         let start = self.pos;
-        let mut end = start;
-        while let Some(&c) = b.get(end) {
-            match c {
-                b';' | b')' => break,
-                b'(' => {
-                    self.pos = end;
-                    return Err(self.err("';' or ')'"));
-                }
-                _ => end += 1,
+        let stop = b
+            .get(start..)
+            .and_then(|rest| rest.iter().position(|&c| matches!(c, b';' | b')' | b'(')));
+        let end = match stop {
+            Some(n) if b[start + n] != b'(' => start + n,
+            Some(n) => {
+                self.pos = start + n;
+                return Err(self.err("';' or ')'"));
             }
-        }
-        if end >= b.len() {
-            self.pos = end;
-            return Err(self.err("';' or ')'"));
-        }
+            None => {
+                self.pos = b.len();
+                return Err(self.err("';' or ')'"));
+            }
+        };
         self.pos = end;
-        let raw = &self.text[start..end];
-        let lead = raw.len() - raw.trim_start().len();
-        Ok((start + lead, raw.trim()))
+        let raw = &b[start..end];
+        let trimmed = raw.trim_ascii();
+        let lead = raw.len() - raw.trim_ascii_start().len();
+        // The bounds are ASCII bytes or trimmed ASCII space, so both are char boundaries.
+        let text = self
+            .text
+            .get(start + lead..start + lead + trimmed.len())
+            .unwrap_or("");
+        Ok((start + lead, text))
     }
 
     fn expect(&mut self, c: u8, what: &'static str) -> Result<(), SddlError> {
