@@ -20,6 +20,7 @@ pub mod relay;
 pub mod render;
 pub mod request;
 pub mod rules;
+pub mod sddl;
 pub mod serverconfig;
 pub mod snapshot;
 pub mod text;

@@ -1,14 +1,18 @@
-//! Just enough SDDL to answer one question: does a `RestrictRemoteSam` security
-//! descriptor let a given account make remote calls to SAM? The policy grants the
-//! "Remote Access" right as `RC` (READ_CONTROL) in allow ACEs of the DACL.
+//! Does a `RestrictRemoteSam` security descriptor let a given account make remote
+//! calls to SAM? The policy grants the "Remote Access" right as `RC` (READ_CONTROL) in
+//! allow ACEs of the DACL. Parsing is [`crate::sddl`]'s; this keeps the rule's view.
 
-/// One access control entry of a DACL.
+use crate::sddl::{self as sd, rights, Trustee};
+
+pub use crate::sddl::trustee_name;
+
+/// One access control entry of a DACL, as the RestrictRemoteSam rule needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ace {
     /// True for an allow ACE, false for a deny ACE.
     pub allow: bool,
-    /// The rights field as written (`RC`, `GA`, `0x20000`, ...).
-    pub rights: String,
+    /// The access mask as written.
+    pub mask: u32,
     /// The trustee: a SID (upper case) or a two-letter alias.
     pub trustee: String,
 }
@@ -16,128 +20,43 @@ pub struct Ace {
 impl Ace {
     /// True when the rights include READ_CONTROL (directly or through GA/GR).
     pub fn grants_remote_access(&self) -> bool {
-        const READ_CONTROL: u64 = 0x0002_0000;
-        const GENERIC_ALL: u64 = 0x1000_0000;
-        const GENERIC_READ: u64 = 0x8000_0000;
-        let r = self.rights.trim();
-        if let Some(hex) = r.strip_prefix("0x").or_else(|| r.strip_prefix("0X")) {
-            return u64::from_str_radix(hex, 16)
-                .is_ok_and(|m| m & (READ_CONTROL | GENERIC_ALL | GENERIC_READ) != 0);
-        }
-        let bytes = r.as_bytes();
-        bytes
-            .chunks(2)
-            .any(|c| matches!(c, b"RC" | b"GA" | b"GR" | b"rc" | b"ga" | b"gr"))
+        self.mask & (rights::READ_CONTROL | rights::GENERIC_ALL | rights::GENERIC_READ) != 0
     }
 }
 
-/// The ACEs of the DACL (`D:` component); `None` when the text is not SDDL.
+/// The allow and deny ACEs of the DACL (`D:` component), read by [`crate::sddl::parse`];
+/// `None` when the text is not SDDL, has no DACL, or holds other ACE types in it.
 pub fn parse_dacl(sddl: &str) -> Option<Vec<Ace>> {
-    let text = sddl.trim();
-    let start = component_start(text, 'D')?;
-    let mut rest = &text[start + 2..];
-    let mut aces = Vec::new();
-    // Skip DACL flags (P, AI, AR, NO_ACCESS_CONTROL) up to the first ACE.
-    let first = rest.find('(').unwrap_or(rest.len());
-    rest = &rest[first..];
-    while let Some(body) = rest.strip_prefix('(') {
-        let close = body.find(')')?;
-        let fields: Vec<&str> = body[..close].split(';').collect();
-        if fields.len() < 6 {
-            return None;
-        }
-        let allow = match fields[0].trim().to_ascii_uppercase().as_str() {
-            "A" | "OA" | "XA" => true,
-            "D" | "OD" | "XD" => false,
-            _ => return None,
-        };
-        aces.push(Ace {
-            allow,
-            rights: fields[2].trim().to_string(),
-            trustee: fields[5].trim().to_ascii_uppercase(),
-        });
-        rest = &body[close + 1..];
-        if rest.starts_with("S:") || rest.is_empty() {
-            break;
-        }
+    let desc = sd::parse(sddl.trim()).ok()?;
+    if desc.dacl.is_none() && !desc.dacl_flags.no_access_control {
+        return None;
     }
-    Some(aces)
-}
-
-/// Index of `X:` (X = O, G, D, S) outside any parentheses.
-fn component_start(text: &str, which: char) -> Option<usize> {
-    let mut depth = 0usize;
-    let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 && c == which && bytes.get(i + 1) == Some(&b':') => return Some(i),
-            _ => {}
-        }
-    }
-    None
+    desc.aces()
+        .iter()
+        .map(|a| {
+            let allow = if a.kind.is_allow() {
+                true
+            } else if a.kind.is_deny() {
+                false
+            } else {
+                return None;
+            };
+            Some(Ace {
+                allow,
+                mask: a.mask,
+                trustee: a.trustee.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The SID an SDDL alias stands for; domain-relative aliases need the domain SID.
 pub fn alias_sid(alias: &str, domain_sid: Option<&str>) -> Option<String> {
-    let fixed = match alias {
-        "WD" => "S-1-1-0",
-        "AN" => "S-1-5-7",
-        "AU" => "S-1-5-11",
-        "NU" => "S-1-5-2",
-        "IU" => "S-1-5-4",
-        "SY" => "S-1-5-18",
-        "LS" => "S-1-5-19",
-        "NS" => "S-1-5-20",
-        "BA" => "S-1-5-32-544",
-        "BU" => "S-1-5-32-545",
-        "BG" => "S-1-5-32-546",
-        "PU" => "S-1-5-32-547",
-        "AO" => "S-1-5-32-548",
-        "SO" => "S-1-5-32-549",
-        "PO" => "S-1-5-32-550",
-        "BO" => "S-1-5-32-551",
-        "RU" => "S-1-5-32-554",
-        "ED" => "S-1-5-9",
-        _ => "",
-    };
-    if !fixed.is_empty() {
-        return Some(fixed.to_string());
+    let domains = domain_sid.and_then(sd::Sid::parse).map(sd::Domains::single);
+    match Trustee::parse(alias)? {
+        t @ Trustee::Alias(_) => t.resolve(domains.as_ref()).map(|s| s.to_string()),
+        Trustee::Sid(_) => None,
     }
-    let rid = match alias {
-        "LA" => "500",
-        "LG" => "501",
-        "DA" => "512",
-        "DU" => "513",
-        "DG" => "514",
-        "DC" => "515",
-        "DD" => "516",
-        "CA" => "517",
-        _ => return None,
-    };
-    domain_sid.map(|d| format!("{d}-{rid}"))
-}
-
-/// A readable name for a trustee: `BUILTIN\Administrators (BA)`, or the SID as is.
-pub fn trustee_name(trustee: &str) -> String {
-    let name = match trustee {
-        "BA" => "BUILTIN\\Administrators",
-        "BU" => "BUILTIN\\Users",
-        "WD" => "Everyone",
-        "AU" => "Authenticated Users",
-        "NU" => "NETWORK",
-        "SY" => "SYSTEM",
-        "DA" => "Domain Admins",
-        "DU" => "Domain Users",
-        "DC" => "Domain Computers",
-        "DD" => "Domain Controllers",
-        "ED" => "Enterprise Domain Controllers",
-        "RU" => "Pre-Windows 2000 Compatible Access",
-        "AN" => "ANONYMOUS LOGON",
-        _ => return trustee.to_string(),
-    };
-    format!("{name} ({trustee})")
 }
 
 /// How a descriptor treats an account.
@@ -187,7 +106,7 @@ mod tests {
             aces,
             vec![Ace {
                 allow: true,
-                rights: "RC".into(),
+                mask: rights::READ_CONTROL,
                 trustee: "BA".into()
             }]
         );
