@@ -10,6 +10,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use support::dnsmasq::{DnsConfig, Dnsmasq};
 use support::{
     closed_port, http_date, http_response, pretty, run_connectivity, write_machine_config,
     Behavior, Pki, ProxyMode, Server, ServerCert, Tinyproxy, RESPONSE_401,
@@ -164,6 +165,38 @@ fn reachable_crl_and_ocsp_servers_pass() {
         ]),
         "{}",
         pretty(allow)
+    );
+}
+
+#[test]
+fn a_revocation_host_is_looked_up_through_the_runs_dns_server() {
+    // The CRL is named by a host only the test's dnsmasq knows, so it is reached only if the
+    // fetch asks the run's DnsServer rather than the system's resolver.
+    let pki = Pki::new();
+    let crl = crl_server(&pki);
+    let crl_url = format!("http://crl.wbd.test:{}/test-ca.crl", crl.port());
+    let cert = pki.leaf_with_revocation(std::slice::from_ref(&crl_url), &[]);
+    let server = https(&cert);
+    let dns = Dnsmasq::start(
+        &DnsConfig::new()
+            .local("wbd.test")
+            .host("crl.wbd.test", "127.0.0.1".parse().expect("ip")),
+    );
+    let mut o = options(&pki, &[server.endpoint()], 3000);
+    o["DnsServer"] = json!(dns.server());
+    let (report, _) = run_connectivity(o);
+    let c = row(
+        &report,
+        "CONN-REVOCATION",
+        &format!("crl.wbd.test:{}", crl.port()),
+    );
+    expect(c, "Pass", "Answered");
+    assert!(
+        crl.requests()
+            .iter()
+            .any(|r| r.starts_with("GET /test-ca.crl HTTP/1.1\r\n")),
+        "the CRL server saw no GET: {:?}",
+        crl.requests()
     );
 }
 

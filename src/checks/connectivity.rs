@@ -362,7 +362,14 @@ async fn revocation_phase(plan: &Plan, ctx: &Ctx) -> revocation::Outcome {
     };
     seen.sort_by_key(|s| order(&s.endpoint));
     let route_for = |e: &Endpoint| proxy::choose(e, plan.explicit.as_ref(), plan.machine.as_ref());
-    revocation::phase(&seen, route_for, plan.stage, ctx.overall_at).await
+    revocation::phase(
+        &seen,
+        route_for,
+        ctx.dns.clone(),
+        plan.stage,
+        ctx.overall_at,
+    )
+    .await
 }
 
 /// The idle test: every endpoint whose other checks passed, all checkpoints at once,

@@ -23,6 +23,7 @@ use crate::probe::plain_get::{self, Expect};
 use crate::probe::revocation::{origin_of, HttpUrl, Kind, RevocationUrl};
 use crate::probe::Finding;
 use crate::proxy::Route;
+use crate::relay::dns::Dns;
 
 /// Stable Id of the revocation rows.
 pub const REVOCATION_ID: &str = "CONN-REVOCATION";
@@ -70,6 +71,7 @@ struct Wanted {
 pub async fn phase(
     seen: &[Seen],
     route_for: impl Fn(&Endpoint) -> Result<Route, WbdError>,
+    resolver: Option<Arc<Dns>>,
     stage: Duration,
     overall: Instant,
 ) -> Outcome {
@@ -112,7 +114,7 @@ pub async fn phase(
             },
         }
     }
-    let findings = fetch_all(&fetch, stage, overall).await;
+    let findings = fetch_all(&fetch, resolver, stage, overall).await;
     let mut out = Outcome::default();
     let mut groups: Vec<(Endpoint, Route, Vec<usize>)> = Vec::new();
     for (i, (_, u, r)) in fetch.iter().enumerate() {
@@ -146,13 +148,14 @@ pub async fn phase(
 /// Fetches each address, at most [`CONCURRENCY`] at once; `None` where a task failed.
 async fn fetch_all(
     fetch: &[(Wanted, HttpUrl, Route)],
+    resolver: Option<Arc<Dns>>,
     stage: Duration,
     overall: Instant,
 ) -> Vec<Option<Finding>> {
     let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
     let mut set = tokio::task::JoinSet::new();
     for (i, (w, u, r)) in fetch.iter().enumerate() {
-        let (u, r, permits) = (u.clone(), r.clone(), permits.clone());
+        let (u, r, permits, resolver) = (u.clone(), r.clone(), permits.clone(), resolver.clone());
         let expect = match w.kind {
             Kind::Crl => Expect::Crl,
             Kind::Ocsp => Expect::Any,
@@ -161,7 +164,16 @@ async fn fetch_all(
             let _permit = permits.acquire_owned().await;
             (
                 i,
-                plain_get::get(&u, &r, stage, overall, MAX_BODY, expect).await,
+                plain_get::get(
+                    &u,
+                    &r,
+                    resolver.as_deref(),
+                    stage,
+                    overall,
+                    MAX_BODY,
+                    expect,
+                )
+                .await,
             )
         });
     }

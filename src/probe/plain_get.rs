@@ -13,6 +13,7 @@ use crate::probe::http::{exchange, Head, ParsedHead};
 use crate::probe::revocation::HttpUrl;
 use crate::probe::{clock, dns, is_reset, ms_since, overall_deadline, tcp, Deadline, Finding};
 use crate::proxy::Route;
+use crate::relay::dns::Dns;
 
 /// What the fetched resource should be, for the content check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,7 @@ pub enum Expect {
 pub async fn get(
     url: &HttpUrl,
     route: &Route,
+    resolver: Option<&Dns>,
     stage: Duration,
     overall: Instant,
     max_body: usize,
@@ -35,7 +37,7 @@ pub async fn get(
 ) -> Finding {
     let deadline = Deadline::for_stage(stage, overall);
     let started = Instant::now();
-    let finding = match connect(url, route, deadline, stage).await {
+    let finding = match connect(url, route, resolver, deadline, stage).await {
         Err(f) => f,
         Ok(mut stream) => {
             let (request, via_proxy) = match route {
@@ -98,6 +100,7 @@ fn out_of_time(deadline: Deadline, what: String, started: Instant) -> Finding {
 async fn connect(
     url: &HttpUrl,
     route: &Route,
+    resolver: Option<&Dns>,
     deadline: Deadline,
     stage: Duration,
 ) -> Result<TcpStream, Finding> {
@@ -110,7 +113,12 @@ async fn connect(
             format!("proxy {proxy}"),
         ),
     };
-    let addrs = match dns::resolve(&host, port, deadline).await {
+    // The run's explicit DNS server (`DnsServer`), when it has one, else the OS resolver.
+    let answer = match resolver {
+        Some(d) => crate::relay::dns::resolve_endpoint(d, &host, port, deadline).await,
+        None => dns::resolve(&host, port, deadline).await,
+    };
+    let addrs = match answer {
         Ok((addrs, _)) => addrs,
         Err(f) if f.outcome == "OverallDeadline" => {
             return Err(out_of_time(deadline, what, started))
