@@ -3,6 +3,9 @@
 //! environment giving identical results, unavailable sections, malformed input, and the
 //! `wbdiag` binary's exit codes.
 
+#[path = "common/report.rs"]
+mod report;
+use report::{assert_result, result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -123,37 +126,8 @@ fn results<'a>(report: &'a Value, id: &str) -> Vec<&'a Value> {
         .collect()
 }
 
-/// The single result of `id` (for `target` when given).
-fn result<'a>(report: &'a Value, id: &str, target: Option<&str>) -> &'a Value {
-    let all = results(report, id);
-    let found: Vec<&&Value> = all
-        .iter()
-        .filter(|r| target.is_none_or(|t| r["Target"] == t))
-        .collect();
-    assert_eq!(found.len(), 1, "{id} {target:?}: {all:#?}");
-    found[0]
-}
-
 fn assert_outcome(report: &Value, id: &str, target: Option<&str>, status: &str, outcome: &str) {
-    let r = result(report, id, target);
-    assert_eq!(r["Id"], id);
-    assert_eq!(
-        (r["Status"].as_str(), r["Evidence"]["Outcome"].as_str()),
-        (Some(status), Some(outcome)),
-        "{r:#}"
-    );
-    for key in ["Title", "Message", "DocsUrl", "Check", "Target"] {
-        assert!(
-            r[key].as_str().is_some_and(|s| !s.is_empty()),
-            "{id}: empty {key}: {r:#}"
-        );
-    }
-    if matches!(status, "Fail" | "Warning") {
-        assert!(
-            r["Remediation"].as_str().is_some_and(|s| s.len() > 20),
-            "{id}: no remediation: {r:#}"
-        );
-    }
+    assert_result(result(report, id, target), id, status, outcome);
 }
 
 const ALL_IDS: &[&str] = &[

@@ -6,6 +6,9 @@
 
 mod wbdiag_run;
 
+#[path = "common/report.rs"]
+mod report;
+use report::{assert_result, result};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -105,38 +108,10 @@ fn error(options: Value) -> String {
         .to_string()
 }
 
-/// The one result of `id` (for `target` when given).
-fn result<'a>(report: &'a Value, id: &str, target: Option<&str>) -> &'a Value {
-    let found: Vec<&Value> = report["Results"]
-        .as_array()
-        .expect("Results")
-        .iter()
-        .filter(|r| r["Id"] == id && target.is_none_or(|t| r["Target"] == t))
-        .collect();
-    assert_eq!(found.len(), 1, "{id} {target:?}: {:#}", report["Results"]);
-    found[0]
-}
-
-/// Asserts status and outcome, and the fields every result has; returns the result.
+/// Asserts status, outcome and the fields every result has; returns the result.
 fn outcome<'a>(report: &'a Value, id: &str, status: &str, outcome: &str) -> &'a Value {
     let r = result(report, id, None);
-    assert_eq!(
-        (r["Status"].as_str(), r["Evidence"]["Outcome"].as_str()),
-        (Some(status), Some(outcome)),
-        "{r:#}"
-    );
-    for key in ["Title", "Message", "DocsUrl", "Check", "Target"] {
-        assert!(
-            r[key].as_str().is_some_and(|s| !s.is_empty()),
-            "{id}: empty {key}: {r:#}"
-        );
-    }
-    if matches!(status, "Fail" | "Warning") {
-        assert!(
-            r["Remediation"].as_str().is_some_and(|s| s.len() > 20),
-            "{id}: no remediation: {r:#}"
-        );
-    }
+    assert_result(r, id, status, outcome);
     r
 }
 
