@@ -37,6 +37,14 @@ if [ "$test_mode" -eq 1 ]; then
     want script bsdutils
     # The binary only: the dnsmasq package would also start a system DNS service on port 53.
     want dnsmasq dnsmasq-base
+    # The Pester LDAP tests (tests/pester/Permissions.Tests.ps1) run their own slapd on a
+    # loopback port with their own slapd.conf and database in a temporary folder, never the
+    # system one. Installing the slapd package also configures a system slapd (cn=config under
+    # /etc/ldap/slapd.d) and asks invoke-rc.d to start it; in a Docker-style container the
+    # policy-rc.d there (exit 101) keeps it from starting, and on a host a running system slapd
+    # listens on port 389 only, which the tests never use.
+    want slapd slapd
+    want ldapsearch ldap-utils
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then
