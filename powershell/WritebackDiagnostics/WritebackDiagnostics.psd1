@@ -20,7 +20,9 @@
         'Get-WritebackEnvironment'
         'Test-WritebackConnectivity'
         'Test-WritebackEventLog'
+        'Test-WritebackPermission'
         'Test-WritebackPrerequisite'
+        'Test-WritebackUser'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

@@ -24,6 +24,12 @@ function Get-WbdDirectorySection {
       (Get-WbdDomainControllerRegistry: bounded by a TCP check of port 445 and a deadline, one
       entry per DC, Unavailable with the reason when it cannot be read).
 
+    - Descriptors, Users, UsersLimit, UsersTruncated and FineGrainedPasswordPolicies: the
+      connector-account permission data (Get-WbdPermissionData with the ActiveDirectory
+      module: the security descriptors of the domain root, AdminSDHolder and every OU and
+      container, every user up to -UserLimit, the PSOs), read from the PDC emulator when it
+      answers on TCP 389; left out with -SkipPermissions.
+
     For each AD connector, Connectors[] holds its name, the AD DS connector account (the
     forest-login-user and forest-login-domain connectivity parameters, with the account's
     DistinguishedName, SID and tokenGroups SIDs from Get-ADUser) and, per selected domain
@@ -39,6 +45,18 @@ function Get-WbdDirectorySection {
 
     .PARAMETER AllDomainControllers
     Reads RestrictRemoteSam on every writable DC of each domain, not only on its PDC emulator.
+
+    .PARAMETER SkipPermissions
+    Leaves out the permission data (Descriptors, Users, FineGrainedPasswordPolicies).
+
+    .PARAMETER Credential
+    Passed to the permission reads and the connector account's Get-ADUser.
+
+    .PARAMETER UserLimit
+    At most this many users per domain in Users.
+
+    .PARAMETER UserIdentity
+    From Resolve-WbdUserIdentity: Users holds only this user (Test-WritebackUser).
     #>
     [CmdletBinding()]
     [OutputType([System.Collections.Specialized.OrderedDictionary])]
@@ -52,7 +70,19 @@ function Get-WbdDirectorySection {
         [string] $ConnectorError,
 
         [Parameter()]
-        [switch] $AllDomainControllers
+        [switch] $AllDomainControllers,
+
+        [Parameter()]
+        [switch] $SkipPermissions,
+
+        [Parameter()]
+        [System.Management.Automation.PSCredential] $Credential,
+
+        [Parameter()]
+        [int] $UserLimit = 20000,
+
+        [Parameter()]
+        [psobject] $UserIdentity
     )
 
     if (-not (Test-WbdWindowsPlatform)) {
@@ -63,6 +93,11 @@ function Get-WbdDirectorySection {
     }
     if ($ConnectorError) {
         return New-WbdSection -Reason ('The AD connectors could not be read ({0}), so the forests and domains the sync covers are unknown.' -f $ConnectorError)
+    }
+
+    $credentialParameter = @{}
+    if ($null -ne $Credential) {
+        $credentialParameter['Credential'] = $Credential
     }
 
     $section = New-WbdSection
@@ -182,7 +217,7 @@ function Get-WbdDirectorySection {
                 Domain         = $accountDomain
             }
             Add-WbdFact -Section $account -Name 'Directory' -Errors $section['Errors'] -ErrorName ('{0}.Account' -f $adConnector.Name) -ScriptBlock {
-                Get-ADUser -Identity $accountName -Server $accountDomain -Properties 'tokenGroups'
+                Get-ADUser -Identity $accountName -Server $accountDomain -Properties 'tokenGroups' @credentialParameter
             }
             if ($account.Contains('Directory')) {
                 $user = $account['Directory']
@@ -285,6 +320,24 @@ function Get-WbdDirectorySection {
                         DistinguishedName = [string]$unit.DistinguishedName
                     }
                 }
+            }
+            if (-not $SkipPermissions) {
+                Write-Progress -Activity 'Collecting the password writeback environment' -Status ('Active Directory: permissions and users of {0}' -f $domainName) -PercentComplete (60 + [int](35 * $index / $forests.Count))
+                $permissions = @{
+                    DomainEntry       = $domainEntry
+                    DomainName        = $domainName
+                    DistinguishedName = [string]$domain.DistinguishedName
+                    PdcEmulator       = $pdc
+                    UserLimit         = $UserLimit
+                    Source            = 'ActiveDirectoryModule'
+                }
+                if ($null -ne $Credential) {
+                    $permissions['Credential'] = $Credential
+                }
+                if ($null -ne $UserIdentity) {
+                    $permissions['UserIdentity'] = $UserIdentity
+                }
+                $null = Get-WbdPermissionData @permissions
             }
             $domains.Add($domainEntry)
         }

@@ -21,7 +21,11 @@ function Get-WritebackEnvironment {
       registry values, the .NET Framework release, RestrictRemoteSam and the OS version.
     - ActiveDirectory: for each forest and domain the AD connectors cover, Get-ADForest,
       Get-ADDomain (the PDC emulator), the domain controllers, the default password policy and
-      the OUs, plus each AD connector's AD DS account and partition settings.
+      the OUs, plus each AD connector's AD DS account and partition settings; and, for the
+      connector-account permission checks (Test-WritebackPermission), each domain's
+      Descriptors (the security descriptors of the domain root, AdminSDHolder and every OU and
+      container, read from the PDC emulator), Users (every user and inetOrgPerson, at most
+      20000) and FineGrainedPasswordPolicies. -SkipPermissions leaves those three out.
 
     Each section has Status 'Collected' or 'Unavailable' and a Reason. A missing module (ADSync,
     ActiveDirectory, Microsoft.Graph.Authentication), no Graph context or no rights make the
@@ -49,6 +53,11 @@ function Get-WritebackEnvironment {
     Reads RestrictRemoteSam through remote registry on every writable domain controller of each
     domain, not only on its PDC emulator (the default). Each DC read waits at most a few seconds.
 
+    .PARAMETER SkipPermissions
+    Leaves out each domain's Descriptors, Users and FineGrainedPasswordPolicies, which are the
+    slow part of the collection in a large directory (every user's security descriptor). The
+    prerequisite checks do not need them; Test-WritebackPermission does.
+
     .EXAMPLE
     Connect-MgGraph -Scopes 'Organization.Read.All', 'Directory.Read.All', 'Policy.Read.All', 'OnPremDirectorySynchronization.Read.All', 'RoleManagement.Read.Directory', 'AuditLog.Read.All'
     Get-WritebackEnvironment -TestUser 'alex.wilber@contoso.com' | ConvertTo-Json -Depth 20 | Out-File -FilePath .\writeback-environment.json
@@ -74,6 +83,12 @@ function Get-WritebackEnvironment {
     Get-WritebackEnvironment -AdminUser 'hybridadmin@contoso.onmicrosoft.com' | Test-WritebackPrerequisite
 
     Collects with an explicit admin account and evaluates the snapshot at once.
+
+    .EXAMPLE
+    Get-WritebackEnvironment -SkipPermissions | ConvertTo-Json -Depth 20 | Out-File -FilePath .\writeback-environment.json
+
+    Collects a smaller snapshot without the security descriptors and users, enough for
+    Test-WritebackPrerequisite but not for Test-WritebackPermission.
 
     .INPUTS
     None. You cannot pipe objects to Get-WritebackEnvironment.
@@ -101,7 +116,10 @@ function Get-WritebackEnvironment {
         [string] $TestUser,
 
         [Parameter()]
-        [switch] $AllDomainControllers
+        [switch] $AllDomainControllers,
+
+        [Parameter()]
+        [switch] $SkipPermissions
     )
 
     $activity = 'Collecting the password writeback environment'
@@ -138,7 +156,7 @@ function Get-WritebackEnvironment {
         $snapshot['Connect'] = Get-WbdConnectSection -State $state
 
         Write-Progress -Activity $activity -Status 'Active Directory' -PercentComplete 60
-        $snapshot['ActiveDirectory'] = Get-WbdDirectorySection -Connector $state['Connectors'] -ConnectorError ([string]$state['ConnectorError']) -AllDomainControllers:$AllDomainControllers
+        $snapshot['ActiveDirectory'] = Get-WbdDirectorySection -Connector $state['Connectors'] -ConnectorError ([string]$state['ConnectorError']) -AllDomainControllers:$AllDomainControllers -SkipPermissions:$SkipPermissions
 
         Write-Progress -Activity $activity -Status 'Removing secrets' -PercentComplete 95
         $environment = Remove-WbdSecret -InputObject $snapshot

@@ -206,7 +206,8 @@ function Test-WritebackPrerequisite {
                     }
                 }
                 default {
-                    $collect = @{}
+                    # The prerequisite checks do not read the security descriptors and users.
+                    $collect = @{ SkipPermissions = $true }
                     if ($PSBoundParameters.ContainsKey('AdminUser')) {
                         $collect['AdminUser'] = $AdminUser
                     }
