@@ -170,7 +170,7 @@ function Start-TestSlapd {
     $data = New-TestLdapData -ExtraUsers $ExtraUsers
     $ldifPath = [System.IO.Path]::Combine($dir, 'data.ldif')
     [System.IO.File]::WriteAllText($ldifPath, $data.Ldif)
-    $load = & /usr/sbin/slapadd -q -f $confPath -l $ldifPath 2>&1
+    $load = & '/usr/sbin/slapadd' -q -f $confPath -l $ldifPath 2>&1
     if ($LASTEXITCODE -ne 0) {
         throw ('slapadd failed: {0}' -f ($load -join ' '))
     }

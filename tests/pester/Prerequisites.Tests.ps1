@@ -117,6 +117,9 @@ BeforeAll {
         Mock -ModuleName $module -CommandName 'Connect-MgGraph' -MockWith { throw 'the collector must never sign in' }
         Mock -ModuleName $module -CommandName 'Read-Host' -MockWith { throw 'the collector must never prompt' }
         Mock -ModuleName $module -CommandName 'Get-Credential' -MockWith { throw 'the collector must never prompt' }
+        # The connector-account permission data (Descriptors, Users, FineGrainedPasswordPolicies)
+        # is tested in Permissions.Tests.ps1; collector-healthy.json is the snapshot without it.
+        Mock -ModuleName $module -CommandName 'Get-WbdPermissionData' -MockWith { $null }
         # The live run's configuration export is tested in ServerConfig.Tests.ps1; here it is left out.
         Mock -ModuleName $module -CommandName 'Export-WbdServerConfiguration' -MockWith { [PSCustomObject]@{ Path = $null; Error = 'not exported in these tests' } }
 
