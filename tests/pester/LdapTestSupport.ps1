@@ -178,7 +178,7 @@ function Start-TestSlapd {
     $log = [System.IO.Path]::Combine($dir, 'slapd.log')
     $start = New-Object -TypeName System.Diagnostics.ProcessStartInfo -ArgumentList '/bin/sh'
     # exec: the process started is slapd itself, so killing it by its id stops slapd.
-    $start.Arguments = '-c "exec /usr/sbin/slapd -d 1 -h ldap://127.0.0.1:{0}/ -f ''{1}'' 2>''{2}''"' -f $port, $confPath, $log
+    $start.Arguments = '-c "exec /usr/sbin/slapd -d 257 -h ldap://127.0.0.1:{0}/ -f ''{1}'' 2>''{2}''"' -f $port, $confPath, $log
     $start.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($start)
     $deadline = [datetime]::UtcNow.AddSeconds(20)

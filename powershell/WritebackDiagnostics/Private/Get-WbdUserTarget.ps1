@@ -94,7 +94,7 @@ function Get-WbdUserTarget {
         $entry['Errors']['ConnectorSpace'] = 'the user was not found in Active Directory, so it was not looked up in the connector space'
     } elseif (-not (Test-WbdCommandAvailable -Name 'Get-ADSyncCSObject') -or -not (Test-WbdCommandAvailable -Name 'Get-ADSyncMVObject')) {
         $entry['Errors']['ConnectorSpace'] = 'the ADSync module is not available on this computer (Get-ADSyncCSObject not found), so the connector space was not read'
-        $entry['Errors']['Metaverse'] = $entry['Errors']['ConnectorSpace']
+        $entry['Errors']['Metaverse'] = 'the ADSync module is not available on this computer (Get-ADSyncMVObject not found), so the metaverse was not read'
     } elseif ($adConnectors.Count -eq 0) {
         $entry['Errors']['ConnectorSpace'] = 'no Active Directory connector is known, so the connector space was not read'
     } else {
