@@ -215,9 +215,9 @@ Describe 'The permission data through the ActiveDirectory module (mocked)' {
         Should -Invoke -ModuleName $script:Module -CommandName 'Get-ADFineGrainedPasswordPolicy' -Times 1 -Exactly -ParameterFilter { $Server -eq 'contoso.com' }
     }
 
-    It 'passes -Credential to every ActiveDirectory call of the permission read and never shows the password' {
+    It 'passes -Credential to every ActiveDirectory call and never shows the password' {
         $all = @(& { Get-TestDomainEntry -Extra @{ Credential = $script:Credential; Verbose = $true } } *>&1)
-        foreach ($command in 'Get-ADObject', 'Get-ADFineGrainedPasswordPolicy', 'Get-ADUser') {
+        foreach ($command in 'Get-ADForest', 'Get-ADDomain', 'Get-ADDomainController', 'Get-ADDefaultDomainPasswordPolicy', 'Get-ADOrganizationalUnit', 'Get-ADObject', 'Get-ADFineGrainedPasswordPolicy', 'Get-ADUser') {
             Should -Invoke -ModuleName $script:Module -CommandName $command -Scope It -ParameterFilter { $null -ne $Credential -and $Credential.UserName -eq 'CONTOSO\reader' }
             Should -Invoke -ModuleName $script:Module -CommandName $command -Scope It -Times 0 -Exactly -ParameterFilter { $null -eq $Credential }
         }

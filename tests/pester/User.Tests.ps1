@@ -256,7 +256,7 @@ Describe 'The one-user read through the ActiveDirectory module (mocked)' {
     It 'asks Get-ADUser for just that user with the escaped filter, and writes it as the only user' {
         Mock -ModuleName $script:Module -CommandName 'Test-WbdTcpPort' -MockWith { [pscustomobject]@{ Open = $true; Reason = $null } }
         Mock -ModuleName $script:Module -CommandName 'Get-ADObject' -MockWith { [PSCustomObject]@{ DistinguishedName = 'DC=contoso,DC=com'; ObjectClass = 'domainDNS'; nTSecurityDescriptor = [PSCustomObject]@{ Sddl = 'O:DAG:DAD:AI' } } }
-        Mock -ModuleName $script:Module -CommandName 'Get-ADFineGrainedPasswordPolicy' -MockWith { }
+        Mock -ModuleName $script:Module -CommandName 'Get-ADFineGrainedPasswordPolicy' -MockWith { @() }
         Mock -ModuleName $script:Module -CommandName 'Get-ADUser' -MockWith {
             [PSCustomObject]@{ DistinguishedName = 'CN=Star,OU=Sales,DC=contoso,DC=com'; SamAccountName = 'star*user'; UserPrincipalName = $null; ObjectClass = 'user'; objectSid = 'S-1-5-21-1-2-3-1604'; adminCount = $null; userAccountControl = 512; pwdLastSet = [long]1; lockoutTime = $null; 'msDS-ResultantPSO' = $null; nTSecurityDescriptor = [PSCustomObject]@{ Sddl = 'O:DAG:DAD:AI' } }
         }

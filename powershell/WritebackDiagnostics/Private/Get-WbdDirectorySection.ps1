@@ -50,7 +50,8 @@ function Get-WbdDirectorySection {
     Leaves out the permission data (Descriptors, Users, FineGrainedPasswordPolicies).
 
     .PARAMETER Credential
-    Passed to the permission reads and the connector account's Get-ADUser.
+    Passed to every ActiveDirectory module call (not to the remote registry and rootDSE reads,
+    which run as the current user).
 
     .PARAMETER UserLimit
     At most this many users per domain in Users.
@@ -247,7 +248,7 @@ function Get-WbdDirectorySection {
         $index++
         Write-Progress -Activity 'Collecting the password writeback environment' -Status ('Active Directory: forest {0}' -f $forestName) -PercentComplete (60 + [int](35 * $index / $forests.Count))
         try {
-            $forest = Get-ADForest -Identity $forestName -Server $forestName -ErrorAction Stop
+            $forest = Get-ADForest -Identity $forestName -Server $forestName -ErrorAction Stop @credentialParameter
         } catch [System.Management.Automation.PipelineStoppedException] {
             throw
         } catch {
@@ -264,7 +265,7 @@ function Get-WbdDirectorySection {
         $domains = (New-Object -TypeName 'System.Collections.Generic.List[object]')
         foreach ($domainName in $domainNames) {
             try {
-                $domain = Get-ADDomain -Identity $domainName -Server $domainName -ErrorAction Stop
+                $domain = Get-ADDomain -Identity $domainName -Server $domainName -ErrorAction Stop @credentialParameter
             } catch [System.Management.Automation.PipelineStoppedException] {
                 throw
             } catch {
@@ -274,7 +275,7 @@ function Get-WbdDirectorySection {
             $domainEntry = New-WbdSection -Name $domainName
             $domainEntry['Domain'] = ConvertTo-WbdSnapshotValue -InputObject $domain
             Add-WbdFact -Section $domainEntry -Name 'DomainControllers' -List -ScriptBlock {
-                Get-ADDomainController -Filter '*' -Server $domainName
+                Get-ADDomainController -Filter '*' -Server $domainName @credentialParameter
             }
             # RestrictRemoteSam on the DCs: the PDC emulator, and every writable DC when asked.
             $pdc = [string]$domain.PDCEmulator
@@ -311,10 +312,10 @@ function Get-WbdDirectorySection {
                 $domainEntry['Errors']['PdcRootDse'] = 'Get-ADDomain named no PDC emulator, so no rootDSE was read'
             }
             Add-WbdFact -Section $domainEntry -Name 'PasswordPolicy' -ScriptBlock {
-                Get-ADDefaultDomainPasswordPolicy -Identity $domainName -Server $domainName
+                Get-ADDefaultDomainPasswordPolicy -Identity $domainName -Server $domainName @credentialParameter
             }
             Add-WbdFact -Section $domainEntry -Name 'OrganizationalUnits' -List -ScriptBlock {
-                foreach ($unit in @(Get-ADOrganizationalUnit -Filter '*' -Server $domainName)) {
+                foreach ($unit in @(Get-ADOrganizationalUnit -Filter '*' -Server $domainName @credentialParameter)) {
                     [ordered]@{
                         Name              = [string]$unit.Name
                         DistinguishedName = [string]$unit.DistinguishedName
