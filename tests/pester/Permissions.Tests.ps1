@@ -425,6 +425,46 @@ Describe 'The permission data over LDAP from a real slapd' -Skip:$script:NoSlapd
         $read.Entry['Errors']['FineGrainedPasswordPolicies'] | Should -Be $read.Entry['Descriptors']['Reason']
     }
 
+    It 'shows progress while collecting, and Ctrl+C stops a read that hangs within a second' {
+        # A runspace of its own (as Ctrl+C is PowerShell.Stop()), reading from a server that
+        # accepts TCP but never answers, so the LDAP read would wait for its deadline.
+        $listener = New-Object -TypeName System.Net.Sockets.TcpListener -ArgumentList ([System.Net.IPAddress]::Loopback), 0
+        $listener.Start()
+        $ps = [powershell]::Create()
+        try {
+            $script = @'
+param ($Manifest, $Server)
+Import-Module -Name $Manifest -ErrorAction Stop
+Test-WritebackPermission -Server $Server -ConnectorAccount 'CONTOSO\MSOL_1a2b3c4d5e6f'
+'@
+            $null = $ps.AddScript($script).AddParameter('Manifest', [System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')).AddParameter('Server', ('127.0.0.1:{0}' -f $listener.LocalEndpoint.Port))
+            $async = $ps.BeginInvoke()
+            $activity = 'Checking the connector account''s writeback permissions'
+            $deadline = [System.DateTime]::UtcNow.AddSeconds(30)
+            $seen = $false
+            while (-not $seen -and [System.DateTime]::UtcNow -lt $deadline -and -not $async.IsCompleted) {
+                $count = $ps.Streams.Progress.Count
+                for ($i = 0; $i -lt $count; $i++) {
+                    $record = $ps.Streams.Progress[$i]
+                    if ($record.Activity -eq $activity -and $record.StatusDescription -like 'Active Directory*') {
+                        $seen = $true
+                    }
+                }
+                Start-Sleep -Milliseconds 50
+            }
+            $seen | Should -BeTrue -Because 'the collection shows its progress'
+            Start-Sleep -Milliseconds 500
+            $async.IsCompleted | Should -BeFalse -Because 'the read waits for a server that never answers'
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 1.5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        } finally {
+            $ps.Dispose()
+            $listener.Stop()
+        }
+    }
+
     It 'names a connector account that does not exist' {
         $read = Read-TestLdap -Parameters @{ Server = $script:Slapd.Server; ConnectorAccount = 'MSOL_nobody' }
         $null -eq $read.Outcome.ConnectorAccount | Should -BeTrue
