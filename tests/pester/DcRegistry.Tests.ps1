@@ -13,11 +13,11 @@ BeforeAll {
     Import-Module -Name ([System.IO.Path]::Combine($script:ModulePath, 'WritebackDiagnostics.psd1')) -Force -ErrorAction Stop
     $script:OnWindows = ($PSVersionTable.PSEdition -eq 'Desktop') -or $IsWindows
     $script:CreatedStubs = @(Add-TestStub -Stub ([ordered]@{
-                'Get-ADForest'                      = 'param ([object] $Identity, [string] $Server)'
-                'Get-ADDomain'                      = 'param ([object] $Identity, [string] $Server)'
-                'Get-ADDomainController'            = 'param ([string] $Filter, [string] $Server, [object] $Identity)'
-                'Get-ADDefaultDomainPasswordPolicy' = 'param ([object] $Identity, [string] $Server)'
-                'Get-ADOrganizationalUnit'          = 'param ([string] $Filter, [string] $Server, [string[]] $Properties)'
+                'Get-ADForest'                      = 'param ([object] $Identity, [string] $Server, [pscredential] $Credential)'
+                'Get-ADDomain'                      = 'param ([object] $Identity, [string] $Server, [pscredential] $Credential)'
+                'Get-ADDomainController'            = 'param ([string] $Filter, [string] $Server, [object] $Identity, [pscredential] $Credential)'
+                'Get-ADDefaultDomainPasswordPolicy' = 'param ([object] $Identity, [string] $Server, [pscredential] $Credential)'
+                'Get-ADOrganizationalUnit'          = 'param ([string] $Filter, [string] $Server, [string[]] $Properties, [pscredential] $Credential)'
             }))
     $script:Sddl = 'O:BAG:BAD:(A;;RC;;;BA)'
 }

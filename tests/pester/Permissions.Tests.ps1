@@ -140,7 +140,11 @@ BeforeAll {
             param ($Extra, $Connector)
             Get-WbdDirectorySection -Connector @($Connector) @Extra
         }
-        [PSCustomObject]@{ Section = $section; Domain = $section['Forests'][0]['Domains'][0] }
+        $forest = $section['Forests'][0]
+        if ($null -eq $forest -or -not $forest.Contains('Domains')) {
+            throw ('the mocked directory was not read: {0}' -f (ConvertTo-Json -InputObject $section -Depth 5 -Compress))
+        }
+        [PSCustomObject]@{ Section = $section; Domain = $forest['Domains'][0] }
     }
 
     function ConvertTo-TestJson {

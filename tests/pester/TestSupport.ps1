@@ -15,7 +15,9 @@ function Add-TestStub {
     # Pester mocks only commands that exist. Each command in $Stub (name -> param block) that
     # this session lacks (a Windows-only built-in, ADSync, ActiveDirectory, Microsoft Graph)
     # becomes a global function with those parameters that throws unless mocked. Returns the
-    # names created, for Remove-TestStub.
+    # names created, for Remove-TestStub. Pester reuses what it learnt about a mocked command's
+    # parameters for later test files of the same run, so every file must give a command the
+    # same parameters (all the collector passes anywhere, -Credential included).
     param ([System.Collections.IDictionary] $Stub)
     foreach ($name in $Stub.Keys) {
         if (-not (Get-Command -Name $name -ErrorAction SilentlyContinue)) {
