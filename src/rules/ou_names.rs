@@ -267,7 +267,10 @@ mod tests {
         assert!(reserved_in_path(r"CN=Doe\, Jo,OU=Sales,DC=x").is_empty());
         assert_eq!(
             reserved_in_path(r"CN=Jo,OU=R\+D,OU=\#Lab,DC=x"),
-            vec![r"OU=R\+D,OU=\#Lab,DC=x ('+')", r"OU=\#Lab,DC=x (a leading #)"]
+            vec![
+                r"OU=R\+D,OU=\#Lab,DC=x ('+')",
+                r"OU=\#Lab,DC=x (a leading #)"
+            ]
         );
         let s = Scope::new(&["OU=Sales,DC=x"], &["OU=Old,OU=Sales,DC=x"]);
         assert!(s.contains("CN=a,OU=sales,DC=x"));

@@ -368,10 +368,8 @@ fn domain(n: &Node) -> Result<Domain, WbdError> {
         users: n.opt("Users", permissions::decode_users)?,
         users_limit: n.opt("UsersLimit", |v| v.uint())?,
         users_truncated: n.opt_bool("UsersTruncated")?,
-        fine_grained_policies: n.opt(
-            "FineGrainedPasswordPolicies",
-            permissions::decode_policies,
-        )?,
+        fine_grained_policies: n
+            .opt("FineGrainedPasswordPolicies", permissions::decode_policies)?,
     })
 }
 

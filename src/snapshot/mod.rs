@@ -102,7 +102,9 @@ pub fn decode(value: &Value) -> Result<Snapshot, WbdError> {
             directory::decode,
         )?,
         live: root.opt("Live", live::decode)?,
-        user_targets: root.opt("UserTargets", targets::decode)?.unwrap_or_default(),
+        user_targets: root
+            .opt("UserTargets", targets::decode)?
+            .unwrap_or_default(),
     })
 }
 

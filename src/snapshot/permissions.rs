@@ -118,7 +118,8 @@ fn descriptor_text(n: &Node) -> Result<Option<DescriptorText>, WbdError> {
     if let Some(s) = n.opt_text("Sddl")? {
         return Ok(Some(DescriptorText::Sddl(s)));
     }
-    Ok(n.opt_text("SecurityDescriptor")?.map(DescriptorText::Binary))
+    Ok(n.opt_text("SecurityDescriptor")?
+        .map(DescriptorText::Binary))
 }
 
 fn descriptor_object(n: &Node) -> Result<DescriptorObject, WbdError> {
@@ -156,7 +157,11 @@ fn pwd_last_set(n: &Node) -> Result<PwdLastSet, WbdError> {
             _ => Err(n.mismatch("a FILETIME of zero or more, or a date")),
         };
     }
-    if let Some(t) = n.value().as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
+    if let Some(t) = n
+        .value()
+        .as_str()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+    {
         return Ok(if t == 0 {
             PwdLastSet::MustChange
         } else {
@@ -174,11 +179,12 @@ fn directory_user(n: &Node) -> Result<DirectoryUser, WbdError> {
             .ok_or_else(|| n.invalid("a user needs a DistinguishedName"))?,
         sam_account_name: n.opt_text("SamAccountName")?,
         user_principal_name: n.opt_text("UserPrincipalName")?,
-        object_class: n.opt("ObjectClass", |c| {
-            // Get-ADObject gives the most specific class; an LDAP read may give the chain.
-            Ok(c.items().last().map(|x| x.text()).transpose()?)
-        })?
-        .flatten(),
+        object_class: n
+            .opt("ObjectClass", |c| {
+                // Get-ADObject gives the most specific class; an LDAP read may give the chain.
+                Ok(c.items().last().map(|x| x.text()).transpose()?)
+            })?
+            .flatten(),
         object_sid: n.opt("ObjectSid", decode_sid)?,
         admin_count: n.opt_int("AdminCount")?,
         user_account_control: n.opt_int("UserAccountControl")?,
@@ -251,7 +257,11 @@ mod tests {
             Some(DescriptorText::Binary("AQA=".into()))
         );
         let e = d(json!({"DistinguishedName": "DC=x"})).expect_err("no descriptor");
-        assert!(e.message.contains("Sddl or SecurityDescriptor"), "{}", e.message);
+        assert!(
+            e.message.contains("Sddl or SecurityDescriptor"),
+            "{}",
+            e.message
+        );
         assert!(d(json!({"Sddl": "D:"})).is_err());
     }
 }

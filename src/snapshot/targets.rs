@@ -246,20 +246,31 @@ mod tests {
     #[test]
     fn the_entra_side_of_a_lineage_is_recognised_three_ways() {
         let e = |v: serde_json::Value| lineage_entry(&Node::at(&v, "L")).map(|l| l.is_entra());
-        assert_eq!(e(json!({"ConnectorName": "x", "ConnectorType": "AAD"})).ok(), Some(true));
+        assert_eq!(
+            e(json!({"ConnectorName": "x", "ConnectorType": "AAD"})).ok(),
+            Some(true)
+        );
         assert_eq!(
             e(json!({"ConnectorName": "x", "ConnectorId": "{B891884F-051E-4A83-95AF-2544101C9083}"})).ok(),
             Some(true)
         );
-        assert_eq!(e(json!({"ConnectorName": "contoso.onmicrosoft.com - AAD"})).ok(), Some(true));
-        assert_eq!(e(json!({"ConnectorName": "contoso.com", "ConnectorType": "AD"})).ok(), Some(false));
+        assert_eq!(
+            e(json!({"ConnectorName": "contoso.onmicrosoft.com - AAD"})).ok(),
+            Some(true)
+        );
+        assert_eq!(
+            e(json!({"ConnectorName": "contoso.com", "ConnectorType": "AD"})).ok(),
+            Some(false)
+        );
     }
 
     #[test]
     fn targets_need_an_identity_and_may_be_unavailable() {
         let v = json!([{"Identity": "jdoe", "Status": "Unavailable", "Reason": "not found in AD"}]);
         let got = decode(&Node::at(&v, "UserTargets")).expect("decodes");
-        assert!(matches!(&got[0].section, Section::Unavailable { reason } if reason == "not found in AD"));
+        assert!(
+            matches!(&got[0].section, Section::Unavailable { reason } if reason == "not found in AD")
+        );
         let v = json!([{"Status": "Collected"}]);
         assert!(decode(&Node::at(&v, "UserTargets")).is_err());
     }
