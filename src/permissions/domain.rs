@@ -316,11 +316,15 @@ fn ou_rights(
                     remediation::text(&cmds, Some(&b)),
                 )
             } else {
+                let fix = match remediation::deny_note(&checks) {
+                    Some(note) => format!("{note}\n{}", remediation::text(&cmds, blocker.as_deref())),
+                    None => remediation::text(&cmds, blocker.as_deref()),
+                };
                 fail(
                     "RightsMissing",
                     format!("{acct} lacks writeback rights in {dn}"),
                     format!("A new user in {dn} would not give {acct}: {}.", described(&missing)),
-                    remediation::text(&cmds, blocker.as_deref()),
+                    fix,
                 )
             };
             OU.emit(
@@ -361,13 +365,18 @@ fn admin_sd_holder(name: &str, l: &Loaded, id: &Identity) -> CheckResult {
         explicit,
     );
     let checks = rights::user_rights(&stamped, guids::CLASS_USER, &id.subject);
-    let granted: Vec<&Check> = checks.iter().filter(|c| !c.missing()).collect();
+    // Change Password reaches every account through Everyone by default; the other three
+    // are what a grant on AdminSDHolder adds.
+    let granted: Vec<&Check> = checks
+        .iter()
+        .filter(|c| !c.missing() && c.right.right != crate::sddl::Right::CHANGE_PASSWORD)
+        .collect();
     let acct = &id.label;
     let f = if granted.is_empty() {
         pass(
             "NotGranted",
             format!("AdminSDHolder of {name} gives {acct} no writeback rights"),
-            format!("Protected users (adminCount=1) carry AdminSDHolder's ACL, which grants {acct} none of the writeback rights. That is the recommended setup: writeback does not reset protected accounts, by design."),
+            format!("Protected users (adminCount=1) carry AdminSDHolder's ACL, which grants {acct} neither Reset Password nor Write lockoutTime nor Write pwdLastSet. That is the recommended setup: writeback does not reset protected accounts, by design."),
         )
     } else {
         warn(

@@ -118,6 +118,21 @@ pub fn text(commands: &[String], inheritance_off: Option<&str>) -> String {
     s
 }
 
+/// The sentence for rights a deny ACE takes away: granting more does not help.
+pub fn deny_note(checks: &[super::rights::Check]) -> Option<String> {
+    let denies: Vec<String> = checks
+        .iter()
+        .filter(|c| c.verdict.outcome == crate::sddl::Outcome::Denied)
+        .filter_map(|c| c.verdict.ace.as_ref().map(|a| a.text.clone()))
+        .collect();
+    (!denies.is_empty()).then(|| {
+        format!(
+            "A deny ACE takes rights away, and deny ACEs win over grants: remove {} where it is set (ADUC > Security > Advanced; an inherited one on the parent OU).",
+            denies.join(", ")
+        )
+    })
+}
+
 /// What to do for a protected account instead of a fix.
 pub const PROTECTED: &str = "By design, writeback cannot reset the password of an account that is or was in a protected group (adminCount=1): AdminSDHolder's ACL is stamped on it. Reset it on-premises (ADUC or Set-ADAccountPassword), or, if the account no longer needs to be privileged, remove it from the protected groups, clear adminCount and re-enable inheritance on it.";
 

@@ -379,7 +379,12 @@ fn user_rights(
             "RightsMissing",
             format!("{acct} lacks writeback rights on {}", f.label),
             format!("The user's own descriptor does not give {acct}: {text}. Writeback fails with event 33004."),
-            if f.user.is_protected() { remediation::PROTECTED.to_string() } else { remediation::text(&cmds, blocker.as_deref()) },
+            if f.user.is_protected() {
+                remediation::PROTECTED.to_string()
+            } else {
+                let fix = remediation::text(&cmds, blocker.as_deref());
+                remediation::deny_note(&checks).map_or(fix.clone(), |n| format!("{n}\n{fix}"))
+            },
         )
     };
     let cause = (!missing.is_empty()).then(|| {

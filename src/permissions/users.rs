@@ -153,7 +153,11 @@ fn protected(
     } else {
         warn(
             "ProtectedUsers",
-            format!("{} users in scope in {name} are protected (adminCount=1)", list.len()),
+            if list.len() == 1 {
+                format!("1 user in scope in {name} is protected (adminCount=1)")
+            } else {
+                format!("{} users in scope in {name} are protected (adminCount=1)", list.len())
+            },
             format!("By design, writeback cannot reset these: they are or were in a protected group, and AdminSDHolder's ACL is stamped on them. They can change their password in the cloud but not reset a forgotten one through writeback.{note}"),
             super::remediation::PROTECTED,
         )
@@ -212,7 +216,11 @@ fn everyone(
     let f = if !missing.is_empty() {
         fail(
             "UsersMissingRights",
-            format!("{} users in scope in {name} lack writeback rights", missing.len()),
+            if missing.len() == 1 {
+                format!("1 user in scope in {name} lacks writeback rights")
+            } else {
+                format!("{} users in scope in {name} lack writeback rights", missing.len())
+            },
             format!("Of {checked} users in the sync scope (protected users not counted), {all} give {acct} every writeback right on their own descriptor, {} lack some (first: {}), {} have inheritance disabled.{note}", missing.len(), missing[0], blocked.len()),
             format!("Grant the rights on the domain root (Set-ADSyncPasswordWritebackPermissions -ADConnectorAccountName {} -ADConnectorAccountDomain {} after Import-Module of AdSyncConfig.psm1), and for users with inheritance disabled either turn it back on or add -ADobjectDN '<their DN>'; Get-ADSyncObjectsWithInheritanceDisabled -SearchBase {} lists them.", super::remediation::ps_quote(&id.grantee.sam), super::remediation::ps_quote(&id.grantee.domain), super::remediation::ps_quote(&root)),
         )
