@@ -18,81 +18,77 @@ use crate::snapshot::permissions::DirectoryUser;
 use crate::snapshot::targets::UserTarget;
 use crate::snapshot::{Notes, Section};
 
-macro_rules! rule {
-    ($name:ident, $id:literal, $check:literal, $summary:literal, $docs:expr) => {
-        #[doc = concat!($id, ".")]
-        pub const $name: Rule = Rule {
-            id: $id,
-            check: $check,
-            summary: $summary,
-            docs: $docs,
-        };
-    };
-}
+/// USER-VERDICT.
+pub const VERDICT: Rule = Rule {
+    id: "USER-VERDICT",
+    check: "UserVerdict",
+    summary: "writeback for this user",
+    docs: docs::TROUBLESHOOT,
+};
 
-rule!(
-    VERDICT,
-    "USER-VERDICT",
-    "UserVerdict",
-    "writeback for this user",
-    docs::TROUBLESHOOT
-);
-rule!(
-    SCOPE,
-    "USER-SCOPE",
-    "UserScope",
-    "user in the sync scope",
-    docs::TROUBLESHOOT
-);
-rule!(
-    RIGHTS,
-    "USER-RIGHTS",
-    "UserRights",
-    "connector account's rights on the user",
-    docs::CONNECTOR_ACCOUNT
-);
-rule!(
-    PROTECTED,
-    "USER-PROTECTED",
-    "UserProtected",
-    "user not protected",
-    docs::HOW_WRITEBACK_WORKS
-);
-rule!(
-    INHERITANCE,
-    "USER-INHERITANCE",
-    "UserInheritance",
-    "inheritance on the user",
-    docs::CONNECTOR_ACCOUNT
-);
-rule!(
-    CANNOT_CHANGE,
-    "USER-CANNOT-CHANGE",
-    "UserCannotChange",
-    "user may change the password",
-    docs::TROUBLESHOOT
-);
-rule!(
-    ACCOUNT,
-    "USER-ACCOUNT",
-    "UserAccount",
-    "account enabled and unlocked",
-    docs::TROUBLESHOOT
-);
-rule!(
-    DN,
-    "USER-DN",
-    "UserDn",
-    "no reserved characters above the user",
-    docs::TROUBLESHOOT
-);
-rule!(
-    DC,
-    "USER-DC",
-    "UserDc",
-    "the DC writeback writes to",
-    crate::rules::docs::GENERAL_STEPS
-);
+/// USER-SCOPE.
+pub const SCOPE: Rule = Rule {
+    id: "USER-SCOPE",
+    check: "UserScope",
+    summary: "user in the sync scope",
+    docs: docs::TROUBLESHOOT,
+};
+
+/// USER-RIGHTS.
+pub const RIGHTS: Rule = Rule {
+    id: "USER-RIGHTS",
+    check: "UserRights",
+    summary: "connector account's rights on the user",
+    docs: docs::CONNECTOR_ACCOUNT,
+};
+
+/// USER-PROTECTED.
+pub const PROTECTED: Rule = Rule {
+    id: "USER-PROTECTED",
+    check: "UserProtected",
+    summary: "user not protected",
+    docs: docs::HOW_WRITEBACK_WORKS,
+};
+
+/// USER-INHERITANCE.
+pub const INHERITANCE: Rule = Rule {
+    id: "USER-INHERITANCE",
+    check: "UserInheritance",
+    summary: "inheritance on the user",
+    docs: docs::CONNECTOR_ACCOUNT,
+};
+
+/// USER-CANNOT-CHANGE.
+pub const CANNOT_CHANGE: Rule = Rule {
+    id: "USER-CANNOT-CHANGE",
+    check: "UserCannotChange",
+    summary: "user may change the password",
+    docs: docs::TROUBLESHOOT,
+};
+
+/// USER-ACCOUNT.
+pub const ACCOUNT: Rule = Rule {
+    id: "USER-ACCOUNT",
+    check: "UserAccount",
+    summary: "account enabled and unlocked",
+    docs: docs::TROUBLESHOOT,
+};
+
+/// USER-DN.
+pub const DN: Rule = Rule {
+    id: "USER-DN",
+    check: "UserDn",
+    summary: "no reserved characters above the user",
+    docs: docs::TROUBLESHOOT,
+};
+
+/// USER-DC.
+pub const DC: Rule = Rule {
+    id: "USER-DC",
+    check: "UserDc",
+    summary: "the DC writeback writes to",
+    docs: crate::rules::docs::GENERAL_STEPS,
+};
 
 /// One check's result and, when it blocks writeback, the cause in a few words.
 pub type Part = (CheckResult, Option<String>);
