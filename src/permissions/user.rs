@@ -314,7 +314,7 @@ fn scope(f: &Found) -> Part {
 }
 
 /// Where the rights should be granted for this user, and the OU or user that blocks.
-fn fix_target<'a>(f: &'a Found, sd: &SecurityDescriptor) -> (Option<String>, String) {
+fn fix_target(f: &Found, sd: &SecurityDescriptor) -> (Option<String>, String) {
     let root = f.domain.distinguished_name.clone().unwrap_or_default();
     if sd.is_protected() {
         return (Some(f.user.distinguished_name.clone()), root);

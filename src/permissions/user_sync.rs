@@ -36,33 +36,34 @@ pub const AUDIT: Rule = Rule {
 /// The Graph permission the per-user reads need (facts, corrections of 2026-12-01).
 const AUDIT_PERMISSION: &str = "AuditLog.Read.All";
 
-fn facts<'a>(rule: &Rule, f: &'a Found) -> Result<(&'a TargetFacts, &'a Notes), Part> {
+fn facts<'a>(rule: &Rule, f: &'a Found) -> Result<(&'a TargetFacts, &'a Notes), Box<Part>> {
     let Some(t) = f.target else {
-        return Err((rule.not_collected(&f.label, &format!("the snapshot has no UserTargets entry for {} (Test-WritebackUser -Identity collects one)", f.label)), None));
+        return Err(Box::new((rule.not_collected(&f.label, &format!("the snapshot has no UserTargets entry for {} (Test-WritebackUser -Identity collects one)", f.label)), None)));
     };
     match t.section.get() {
         Ok(x) => Ok(x),
-        Err(reason) => Err((
+        Err(reason) => Err(Box::new((
             rule.unavailable(
                 &f.label,
                 &format!("UserTargets entry {}", t.identity),
                 reason,
             ),
             None,
-        )),
+        ))),
     }
 }
 
-fn cloud<'a>(rule: &Rule, f: &'a Found) -> Result<(&'a Cloud, &'a Notes), Part> {
+fn cloud<'a>(rule: &Rule, f: &'a Found) -> Result<(&'a Cloud, &'a Notes), Box<Part>> {
     let (t, notes) = facts(rule, f)?;
     match &t.cloud {
-        None => Err((
+        None => Err(Box::new((
             rule.not_collected(&f.label, &notes.why_missing("Cloud")),
             None,
-        )),
-        Some(Section::Unavailable { reason }) => {
-            Err((rule.unavailable(&f.label, "Cloud", reason), None))
-        }
+        ))),
+        Some(Section::Unavailable { reason }) => Err(Box::new((
+            rule.unavailable(&f.label, "Cloud", reason),
+            None,
+        ))),
         Some(Section::Collected { data, notes }) => Ok((data, notes)),
     }
 }
@@ -102,7 +103,7 @@ fn read_failed(rule: &Rule, f: &Found, notes: &Notes, field: &str) -> Option<Par
 pub fn join(f: &Found) -> Part {
     let (t, notes) = match facts(&JOIN, f) {
         Ok(x) => x,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     let Some(cs) = &t.connector_space else {
         return (
@@ -188,7 +189,7 @@ pub fn join(f: &Found) -> Part {
 pub fn sspr(f: &Found) -> Part {
     let (c, notes) = match cloud(&SSPR, f) {
         Ok(x) => x,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     if let Some(p) = read_failed(&SSPR, f, notes, "RegistrationDetails") {
         return p;
@@ -237,7 +238,7 @@ fn hint(reason: &str) -> &'static str {
 pub fn audit(f: &Found) -> Part {
     let (c, notes) = match cloud(&AUDIT, f) {
         Ok(x) => x,
-        Err(p) => return p,
+        Err(p) => return *p,
     };
     if let Some(p) = read_failed(&AUDIT, f, notes, "SsprAudits") {
         return p;

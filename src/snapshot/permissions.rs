@@ -182,7 +182,7 @@ fn directory_user(n: &Node) -> Result<DirectoryUser, WbdError> {
         object_class: n
             .opt("ObjectClass", |c| {
                 // Get-ADObject gives the most specific class; an LDAP read may give the chain.
-                Ok(c.items().last().map(|x| x.text()).transpose()?)
+                c.items().last().map(|x| x.text()).transpose()
             })?
             .flatten(),
         object_sid: n.opt("ObjectSid", decode_sid)?,
