@@ -678,3 +678,31 @@ fn wbdiag_permissions_exit_codes_table_and_json() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("Now: expected a date"), "{}", r.stderr);
 }
+
+#[test]
+fn a_configuration_export_gives_the_scope() {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serverconfig/contoso");
+    let options = |user: Option<&str>| {
+        let mut o =
+            json!({"Snapshot": contoso(), "ServerConfigPath": config.to_str().expect("utf-8")});
+        if let Some(u) = user {
+            o["User"] = json!(u);
+        }
+        o
+    };
+    // Microsoft's Contoso export syncs only OU=CORP, which this snapshot's users are not in.
+    let e = envelope(options(Some("asmith")));
+    let scope = result(&e["Report"], "USER-SCOPE", None);
+    assert_result(scope, "USER-SCOPE", "Fail", "OutOfScope");
+    assert_eq!(scope["Evidence"]["ScopeSource"], "ServerConfiguration");
+    assert_eq!(verdict_first(&e["Report"])["Status"], "Fail");
+    let e = envelope(options(None));
+    let users = result(&e["Report"], "PERM-USERS", None);
+    assert_eq!(users["Evidence"]["Checked"], 0, "{users:#}");
+    assert_result(
+        result(&e["Report"], "PERM-OU", None),
+        "PERM-OU",
+        "Skipped",
+        "NotCollected",
+    );
+}
