@@ -118,6 +118,13 @@ mod tests {
         let r = parse(r#"{"Command":"Connectivity"}"#).expect("valid");
         assert_eq!(r.command, Command::Connectivity);
         assert!(r.options.as_object().is_some_and(|o| o.is_empty()));
+        let p = parse(r#"{"Command":"Permissions","Options":{"User":"jdoe"}}"#).expect("valid");
+        assert_eq!(
+            (p.command, p.command.name()),
+            (Command::Permissions, "permissions")
+        );
+        let e = parse(r#"{"Command":"nope"}"#).expect_err("unknown");
+        assert!(e.message.ends_with("events, permissions"), "{}", e.message);
     }
 
     #[test]

@@ -79,7 +79,8 @@ pub fn first_rdn_value(dn: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A domain's sync scope: the containers included and excluded (lower case).
+/// A domain's sync scope: the containers included and excluded, as written (compared
+/// ignoring case).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scope {
     /// `ContainerInclusionList`; empty means the whole domain.
@@ -91,10 +92,10 @@ pub struct Scope {
 impl Scope {
     /// A scope from inclusion and exclusion lists (any case).
     pub fn new<S: AsRef<str>>(inclusions: &[S], exclusions: &[S]) -> Self {
-        let low = |v: &[S]| v.iter().map(|s| s.as_ref().to_ascii_lowercase()).collect();
+        let own = |v: &[S]| v.iter().map(|s| s.as_ref().trim().to_string()).collect();
         Scope {
-            inclusions: low(inclusions),
-            exclusions: low(exclusions),
+            inclusions: own(inclusions),
+            exclusions: own(exclusions),
         }
     }
 
@@ -102,8 +103,9 @@ impl Scope {
     /// excluded one.
     pub fn contains(&self, dn: &str) -> bool {
         let dn = dn.to_ascii_lowercase();
-        (self.inclusions.is_empty() || self.inclusions.iter().any(|c| under(&dn, c)))
-            && !self.exclusions.iter().any(|c| under(&dn, c))
+        let has = |c: &String| under(&dn, &c.to_ascii_lowercase());
+        (self.inclusions.is_empty() || self.inclusions.iter().any(has))
+            && !self.exclusions.iter().any(has)
     }
 }
 
