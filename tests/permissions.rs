@@ -706,3 +706,17 @@ fn a_configuration_export_gives_the_scope() {
         "NotCollected",
     );
 }
+
+#[test]
+fn a_verdict_without_the_rights_is_not_a_pass() {
+    let mut snap = contoso();
+    set(
+        &mut snap,
+        "/ActiveDirectory/Connectors/0/Account/SID",
+        Value::Null,
+    );
+    let report = run(&snap, Some("asmith"));
+    let v = verdict_first(&report);
+    assert_result(v, "USER-VERDICT", "Warning", "NotConfirmed");
+    assert!(strings(&v["Evidence"]["NotChecked"]).contains(&"USER-RIGHTS".to_string()));
+}

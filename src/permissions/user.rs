@@ -225,7 +225,15 @@ fn verdict(f: &Found, parts: &[Part]) -> CheckResult {
         .map(|(r, _)| r.id.as_str())
         .collect();
     let dn = &f.user.distinguished_name;
-    let finding = if causes.is_empty() {
+    let rights_unchecked = skipped_ids.contains(&RIGHTS.id);
+    let finding = if causes.is_empty() && rights_unchecked {
+        warn(
+            "NotConfirmed",
+            format!("Nothing found that blocks writeback for {}, but its rights were not checked", f.label),
+            format!("No check found a cause that blocks writeback for this user ({dn}), but the connector account's rights on it could not be evaluated. Not checked: {}.", join_list(&skipped_ids)),
+            "Collect the user's descriptor and the connector account's SID and groups (Get-WritebackEnvironment / Test-WritebackUser on the Connect server), then run this again.",
+        )
+    } else if causes.is_empty() {
         let note = if skipped_ids.is_empty() {
             String::new()
         } else {
