@@ -2,7 +2,8 @@
 //! container would get, and how a verdict reads in evidence.
 //!
 //! A new user object gets its class's default security descriptor as explicit ACEs,
-//! then what its parent passes down. Of the user class's default ACEs only Change
+//! then what its parent passes down ("Default Security Descriptor",
+//! <https://learn.microsoft.com/windows/win32/ad/default-security-descriptor>). Of the user class's default ACEs only Change
 //! Password for Everyone (`WD`) and SELF (`PS`) bear on writeback ("User class",
 //! <https://learn.microsoft.com/windows/win32/adschema/c-user>, via facts §3.4, read
 //! 2026-12-02); the same two are assumed for inetOrgPerson (inference: it derives from
@@ -15,8 +16,9 @@ use crate::sddl::{
     Token, Verdict, WritebackRight,
 };
 
-/// schemaIDGUID of the `container` class
-/// (<https://learn.microsoft.com/windows/win32/adschema/c-container>, read 2026-12-02).
+/// schemaIDGUID of the `container` class ([MS-ADSC] 2.25,
+/// <https://learn.microsoft.com/openspecs/windows_protocols/ms-adsc/d95e1c0b-0aab-4308-ab09-63058583881c>,
+/// read 2026-12-02).
 pub const CLASS_CONTAINER: rights::Guid = rights::Guid(0xbf967a8b_0de6_11d0_a285_00aa003049e2);
 
 /// The default ACEs of a new user object that matter here.
