@@ -286,3 +286,25 @@ fn everyone(
             .with("UsersTruncated", truncated),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hash(bytes: &[u8]) -> u64 {
+        let mut h = WordHasher::default();
+        h.write(bytes);
+        h.finish()
+    }
+
+    #[test]
+    fn the_word_hash_sees_every_byte() {
+        let base = b"O:DAG:DUD:AI(A;;RPWP;;;S-1-5-21-1-2-3-5001)".to_vec();
+        assert_eq!(hash(&base), hash(&base.clone()));
+        for i in 0..base.len() {
+            let mut other = base.clone();
+            other[i] ^= 1;
+            assert_ne!(hash(&base), hash(&other), "byte {i}");
+        }
+    }
+}
