@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod jobs;
+pub mod permissions;
 pub mod probe;
 pub mod proxy;
 pub mod relay;

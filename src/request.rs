@@ -17,6 +17,8 @@ pub enum Command {
     Prerequisites,
     /// Causes and health signals from the Application event log.
     Events,
+    /// The connector account's writeback rights, and one user's diagnosis.
+    Permissions,
     /// Debug builds only: panics, so tests can prove the C ABI contains panics.
     #[cfg(debug_assertions)]
     SelfTestPanic,
@@ -29,6 +31,7 @@ impl Command {
             Command::Connectivity => "connectivity",
             Command::Prerequisites => "prerequisites",
             Command::Events => "events",
+            Command::Permissions => "permissions",
             #[cfg(debug_assertions)]
             Command::SelfTestPanic => "selftest-panic",
         }
@@ -86,13 +89,14 @@ pub fn parse(text: &str) -> Result<Request, WbdError> {
         "connectivity" => Command::Connectivity,
         "prerequisites" => Command::Prerequisites,
         "events" => Command::Events,
+        "permissions" => Command::Permissions,
         #[cfg(debug_assertions)]
         "selftest-panic" => Command::SelfTestPanic,
         _ => {
             return Err(WbdError::new(
                 ErrorCode::UnknownCommand,
                 format!(
-                    "unknown command '{name}'; known commands: connectivity, prerequisites, events"
+                    "unknown command '{name}'; known commands: connectivity, prerequisites, events, permissions"
                 ),
             ))
         }
@@ -114,6 +118,13 @@ mod tests {
         let r = parse(r#"{"Command":"Connectivity"}"#).expect("valid");
         assert_eq!(r.command, Command::Connectivity);
         assert!(r.options.as_object().is_some_and(|o| o.is_empty()));
+        let p = parse(r#"{"Command":"Permissions","Options":{"User":"jdoe"}}"#).expect("valid");
+        assert_eq!(
+            (p.command, p.command.name()),
+            (Command::Permissions, "permissions")
+        );
+        let e = parse(r#"{"Command":"nope"}"#).expect_err("unknown");
+        assert!(e.message.ends_with("events, permissions"), "{}", e.message);
     }
 
     #[test]

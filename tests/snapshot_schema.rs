@@ -251,3 +251,53 @@ fn schema_rejects_what_the_engine_rejects() {
         );
     }
 }
+
+fn permissions_fixture(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/permissions")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("JSON")
+}
+
+#[test]
+fn permission_keys_validate_and_malformed_ones_are_rejected_by_both() {
+    let s = schema();
+    let v = Validator { root: &s };
+    assert!(s["properties"].get("UserTargets").is_some());
+    for name in ["contoso.json", "contoso-ps51.json"] {
+        let errors = v.errors(&permissions_fixture(name));
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+    let domain = "/ActiveDirectory/Forests/0/Domains/0";
+    let bad: [(String, Value); 4] = [
+        (
+            format!("{domain}/Users/0"),
+            json!({"SamAccountName": "jdoe"}),
+        ),
+        (
+            format!("{domain}/Descriptors/Root"),
+            json!({"DistinguishedName": "DC=contoso,DC=com"}),
+        ),
+        (format!("{domain}/Users/0/PwdLastSet"), json!("last week")),
+        (
+            format!("{domain}/FineGrainedPasswordPolicies/0/MinPasswordAge"),
+            json!(true),
+        ),
+    ];
+    for (pointer, value) in bad {
+        let mut doc = permissions_fixture("contoso.json");
+        *doc.pointer_mut(&pointer).expect("pointer") = value.clone();
+        assert!(
+            !v.errors(&doc).is_empty(),
+            "{pointer} = {value} accepted by the schema"
+        );
+        let request = json!({"Command": "permissions", "Options": {"Snapshot": doc}});
+        let envelope: Value =
+            serde_json::from_str(&writeback_diagnostics::run_json(&request.to_string()))
+                .expect("JSON");
+        assert_eq!(
+            envelope["Error"]["Code"], "InvalidInput",
+            "{pointer}: {envelope}"
+        );
+    }
+}

@@ -27,6 +27,44 @@ enum Cmd {
     Prerequisites(PrerequisitesArgs),
     /// Diagnose writeback from the Connect server's Application log (.evtx or Get-WinEvent JSON).
     Events(EventsArgs),
+    /// Evaluate the AD DS connector account's writeback rights (domain roots, OUs, users), or diagnose one user.
+    Permissions(PermissionsArgs),
+}
+
+#[derive(Args)]
+struct PermissionsArgs {
+    /// Snapshot JSON written by Get-WritebackEnvironment (with descriptors and users) | ConvertTo-Json -Depth 20.
+    #[arg(long, value_name = "FILE")]
+    snapshot: String,
+    /// Folder written by Get-ADSyncServerConfiguration -Path: its selected partitions give the sync scope.
+    #[arg(long, value_name = "DIR")]
+    server_config: Option<String>,
+    /// Diagnose one user (sAMAccountName, UPN or DN); the verdict comes first.
+    #[arg(long, value_name = "ID")]
+    user: Option<String>,
+    /// Evaluation time (ISO 8601); default: the snapshot's CollectedAt, else now.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+impl PermissionsArgs {
+    fn options(&self) -> Value {
+        let mut o = Map::new();
+        o.insert("SnapshotPath".into(), json!(self.snapshot));
+        for (k, v) in [
+            ("ServerConfigPath", &self.server_config),
+            ("User", &self.user),
+            ("Now", &self.now),
+        ] {
+            if let Some(v) = v {
+                o.insert(k.into(), json!(v));
+            }
+        }
+        Value::Object(o)
+    }
 }
 
 #[derive(Args)]
@@ -244,6 +282,7 @@ fn main() -> ExitCode {
             ("prerequisites", o, a.json)
         }
         Cmd::Events(a) => ("events", a.options(), a.json),
+        Cmd::Permissions(a) => ("permissions", a.options(), a.json),
     };
     let text = json!({"Command": name, "Options": options}).to_string();
     let result = request::parse(&text).and_then(|req| run_with_progress(&req));

@@ -6,6 +6,7 @@ pub mod connectivity;
 pub mod events;
 pub mod idle;
 pub mod pdc_probe;
+pub mod permissions;
 pub mod prerequisites;
 pub mod relay_path;
 pub mod revocation;

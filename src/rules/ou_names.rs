@@ -79,13 +79,39 @@ pub fn first_rdn_value(dn: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The sync scope for a domain: (inclusions, exclusions), lower case; `None` when no AD
-/// connector partition covers the domain.
-fn scope(
-    ad: &ActiveDirectory,
-    entry: &DomainEntry,
-    domain: &Domain,
-) -> Option<(Vec<String>, Vec<String>)> {
+/// A domain's sync scope: the containers included and excluded, as written (compared
+/// ignoring case).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// `ContainerInclusionList`; empty means the whole domain.
+    pub inclusions: Vec<String>,
+    /// `ContainerExclusionList`.
+    pub exclusions: Vec<String>,
+}
+
+impl Scope {
+    /// A scope from inclusion and exclusion lists (any case).
+    pub fn new<S: AsRef<str>>(inclusions: &[S], exclusions: &[S]) -> Self {
+        let own = |v: &[S]| v.iter().map(|s| s.as_ref().trim().to_string()).collect();
+        Scope {
+            inclusions: own(inclusions),
+            exclusions: own(exclusions),
+        }
+    }
+
+    /// True when `dn` is under an included container (or nothing is listed) and under no
+    /// excluded one.
+    pub fn contains(&self, dn: &str) -> bool {
+        let dn = dn.to_ascii_lowercase();
+        let has = |c: &String| under(&dn, &c.to_ascii_lowercase());
+        (self.inclusions.is_empty() || self.inclusions.iter().any(has))
+            && !self.exclusions.iter().any(has)
+    }
+}
+
+/// The sync scope of a domain from the snapshot's AD connector partitions; `None` when
+/// no partition covers the domain.
+pub fn scope(ad: &ActiveDirectory, entry: &DomainEntry, domain: &Domain) -> Option<Scope> {
     let mut inc = Vec::new();
     let mut exc = Vec::new();
     let mut found = false;
@@ -97,15 +123,50 @@ fn scope(
             || dn_to_dns(&p.dn).eq_ignore_ascii_case(&entry.name);
         if same {
             found = true;
-            inc.extend(p.inclusions.iter().map(|s| s.to_ascii_lowercase()));
-            exc.extend(p.exclusions.iter().map(|s| s.to_ascii_lowercase()));
+            inc.extend(p.inclusions.iter().cloned());
+            exc.extend(p.exclusions.iter().cloned());
         }
     }
-    found.then_some((inc, exc))
+    found.then(|| Scope::new(&inc, &exc))
 }
 
 fn under(dn: &str, container: &str) -> bool {
     dn == container || dn.ends_with(&format!(",{container}"))
+}
+
+/// The DN's RDNs from the first on, each as the DN that starts with it
+/// (`OU=a,DC=x` → `OU=a,DC=x`, `DC=x`); escaped commas do not split.
+pub fn suffixes(dn: &str) -> Vec<&str> {
+    let mut out = vec![dn];
+    let b = dn.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b',' => {
+                if let Some(rest) = dn.get(i + 1..) {
+                    out.push(rest.trim_start());
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Reserved characters in the names of the containers above `dn` (its OU structure):
+/// one entry per offending container, `OU=... (a leading space)`.
+pub fn reserved_in_path(dn: &str) -> Vec<String> {
+    suffixes(dn)
+        .into_iter()
+        .skip(1)
+        .filter(|s| !s.get(..3).is_some_and(|k| k.eq_ignore_ascii_case("DC=")))
+        .filter_map(|s| {
+            let found = reserved_characters(&first_rdn_value(s));
+            (!found.is_empty()).then(|| format!("{s} ({})", found.join(", ")))
+        })
+        .collect()
 }
 
 /// Evaluates the OU-name rule.
@@ -117,16 +178,7 @@ pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
             return vec![OU_CHARS.not_collected(name, &notes.why_missing("OrganizationalUnits"))];
         };
         let scope = ad.and_then(|ad| scope(ad, entry, domain));
-        let in_scope = |dn: &str| -> bool {
-            let dn = dn.to_ascii_lowercase();
-            match &scope {
-                None => true,
-                Some((inc, exc)) => {
-                    (inc.is_empty() || inc.iter().any(|c| under(&dn, c)))
-                        && !exc.iter().any(|c| under(&dn, c))
-                }
-            }
-        };
+        let in_scope = |dn: &str| scope.as_ref().is_none_or(|s| s.contains(dn));
         let mut bad = Vec::new();
         let mut checked = 0usize;
         for ou in ous.iter().filter(|ou| in_scope(&ou.distinguished_name)) {
@@ -206,5 +258,25 @@ mod tests {
         assert_eq!(first_rdn_value(r"OU=\20Lead,DC=x"), " Lead");
         assert_eq!(first_rdn_value(r"OU=Caf\C3\A9,DC=x"), "Café");
         assert_eq!(first_rdn_value("OU=Plain,DC=x"), "Plain");
+    }
+
+    #[test]
+    fn paths_split_on_unescaped_commas_and_report_their_containers() {
+        assert_eq!(
+            suffixes(r"CN=Doe\, Jo,OU=Sales,DC=x"),
+            vec![r"CN=Doe\, Jo,OU=Sales,DC=x", "OU=Sales,DC=x", "DC=x"]
+        );
+        assert!(reserved_in_path(r"CN=Doe\, Jo,OU=Sales,DC=x").is_empty());
+        assert_eq!(
+            reserved_in_path(r"CN=Jo,OU=R\+D,OU=\#Lab,DC=x"),
+            vec![
+                r"OU=R\+D,OU=\#Lab,DC=x ('+')",
+                r"OU=\#Lab,DC=x (a leading #)"
+            ]
+        );
+        let s = Scope::new(&["OU=Sales,DC=x"], &["OU=Old,OU=Sales,DC=x"]);
+        assert!(s.contains("CN=a,OU=sales,DC=x"));
+        assert!(!s.contains("CN=a,OU=Old,OU=Sales,DC=x"));
+        assert!(!s.contains("CN=a,OU=IT,DC=x"));
     }
 }

@@ -54,7 +54,7 @@ pub fn evaluate(ctx: &Ctx) -> Vec<CheckResult> {
 }
 
 /// The PDC emulator: `Get-ADDomain`'s PDCEmulator, else the DC holding the role.
-fn pdc_of(domain: &Domain) -> Option<String> {
+pub fn pdc_of(domain: &Domain) -> Option<String> {
     domain
         .pdc_emulator
         .clone()
@@ -273,7 +273,10 @@ fn preferred(ctx: &Ctx) -> Vec<CheckResult> {
     out
 }
 
-fn partition_verdict(
+/// Which DC writeback's password sets for the domain `name` go to under the partition's
+/// preferred-DC settings, as a finding whose `WritebackTarget` evidence names it (or "DC
+/// locator"). Shared by PRE-PREFERRED-DC and the per-user USER-DC.
+pub fn partition_verdict(
     p: &PartitionSettings,
     domain: Option<&Domain>,
     name: &str,

@@ -4,6 +4,7 @@
 
 use super::connect::Fact;
 use super::node::Node;
+use super::permissions::{self, Descriptors, DirectoryUser, FineGrainedPolicy};
 use super::section::Section;
 use super::values::{decode_sid, EnumValue, Span};
 use crate::error::WbdError;
@@ -114,6 +115,16 @@ pub struct Domain {
     pub password_policy: Option<PasswordPolicy>,
     /// `Get-ADOrganizationalUnit -Filter *`.
     pub organizational_units: Option<Vec<OrganizationalUnit>>,
+    /// `Descriptors`: security descriptors of the root, AdminSDHolder and containers.
+    pub descriptors: Option<Section<Descriptors>>,
+    /// `Users`: users with their descriptors and password facts.
+    pub users: Option<Vec<DirectoryUser>>,
+    /// `UsersLimit`: the most users the collector read.
+    pub users_limit: Option<u64>,
+    /// `UsersTruncated`: the domain has more users than `UsersLimit`.
+    pub users_truncated: Option<bool>,
+    /// `FineGrainedPasswordPolicies`.
+    pub fine_grained_policies: Option<Vec<FineGrainedPolicy>>,
 }
 
 /// One `Get-ADDomainController` object.
@@ -353,6 +364,12 @@ fn domain(n: &Node) -> Result<Domain, WbdError> {
         pdc_root_dse: n.opt("PdcRootDse", root_dse_entry)?,
         password_policy: n.opt("PasswordPolicy", password_policy)?,
         organizational_units: n.opt_list("OrganizationalUnits", organizational_unit)?,
+        descriptors: n.opt("Descriptors", permissions::decode_descriptors)?,
+        users: n.opt("Users", permissions::decode_users)?,
+        users_limit: n.opt("UsersLimit", |v| v.uint())?,
+        users_truncated: n.opt_bool("UsersTruncated")?,
+        fine_grained_policies: n
+            .opt("FineGrainedPasswordPolicies", permissions::decode_policies)?,
     })
 }
 

@@ -18,7 +18,9 @@ pub mod directory;
 pub mod live;
 pub mod load;
 pub mod node;
+pub mod permissions;
 pub mod section;
+pub mod targets;
 pub mod tenant;
 pub mod values;
 
@@ -56,6 +58,8 @@ pub struct Snapshot {
     pub active_directory: Section<ActiveDirectory>,
     /// `Live`: probes made by a live run; absent in saved snapshots.
     pub live: Option<Live>,
+    /// `UserTargets`: the users `Test-WritebackUser -Identity` looked up.
+    pub user_targets: Vec<targets::UserTarget>,
 }
 
 fn schema_version(n: &Node) -> Result<u64, WbdError> {
@@ -98,6 +102,9 @@ pub fn decode(value: &Value) -> Result<Snapshot, WbdError> {
             directory::decode,
         )?,
         live: root.opt("Live", live::decode)?,
+        user_targets: root
+            .opt("UserTargets", targets::decode)?
+            .unwrap_or_default(),
     })
 }
 
