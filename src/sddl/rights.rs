@@ -10,6 +10,8 @@
 
 use std::fmt;
 
+use super::pair;
+
 /// ADS_RIGHT_DS_CREATE_CHILD (`CC`).
 pub const CREATE_CHILD: u32 = 0x0000_0001;
 /// ADS_RIGHT_DS_DELETE_CHILD (`DC`).
@@ -120,34 +122,26 @@ pub(crate) const CODES: &[(&str, u32)] = &[
     ("NX", 0x0000_0004),
 ];
 
+/// The mask of each two-letter right by [`pair::index`] slot, 0 for none (no code
+/// stands for an empty mask).
+const CODE_MASKS: [u32; pair::SLOTS] = {
+    let mut t = [0; pair::SLOTS];
+    let mut i = 0;
+    while i < CODES.len() {
+        t[pair::const_index(CODES[i].0)] = CODES[i].1;
+        i += 1;
+    }
+    t
+};
+
 /// The mask of one two-letter right (case-insensitive), if it is one.
+#[inline]
 pub(crate) fn code(pair: &[u8]) -> Option<u32> {
     let [a, b] = pair else {
         return None;
     };
-    let up = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
-    // The directory-service codes first: they fill every AD descriptor.
-    Some(match &up {
-        b"RP" => READ_PROPERTY,
-        b"WP" => WRITE_PROPERTY,
-        b"CR" => CONTROL_ACCESS,
-        b"CC" => CREATE_CHILD,
-        b"DC" => DELETE_CHILD,
-        b"LC" => LIST_CHILDREN,
-        b"SW" => SELF_WRITE,
-        b"LO" => LIST_OBJECT,
-        b"DT" => DELETE_TREE,
-        b"RC" => READ_CONTROL,
-        b"SD" => DELETE,
-        b"WD" => WRITE_DAC,
-        b"WO" => WRITE_OWNER,
-        _ => {
-            return CODES
-                .iter()
-                .find(|(c, _)| c.as_bytes() == up)
-                .map(|(_, m)| *m)
-        }
-    })
+    let slot = pair::index(*a, *b)?;
+    CODE_MASKS.get(slot).copied().filter(|m| *m != 0)
 }
 
 /// SDDL text for a mask: the directory-service codes when they cover it exactly
@@ -185,6 +179,19 @@ const HEX: [u8; 256] = {
     t
 };
 
+/// `n` hex digits of `b` from `from` appended to `acc`; `bad` gains every digit's
+/// table value, so it exceeds 0x0F once a non-digit was seen.
+const fn hex_run(b: &[u8], from: usize, n: usize, mut acc: u64, mut bad: u8) -> (u64, u8) {
+    let mut i = from;
+    while i < from + n {
+        let d = HEX[b[i] as usize];
+        bad |= d;
+        acc = (acc << 4) | (d & 0x0F) as u64;
+        i += 1;
+    }
+    (acc, bad)
+}
+
 /// A GUID as it appears in an object ACE (`00299570-246d-11d0-a768-00aa006e0529`).
 ///
 /// Kept as the 128-bit number its text spells, so comparison ignores case.
@@ -194,23 +201,54 @@ pub struct Guid(pub u128);
 impl Guid {
     /// Parses the 8-4-4-4-12 hex form; `None` for anything else. Usable in constants.
     pub const fn parse(text: &str) -> Option<Guid> {
-        let b = text.as_bytes();
+        Guid::from_text(text.as_bytes())
+    }
+
+    /// [`Guid::parse`] on bytes.
+    pub(crate) const fn from_text(b: &[u8]) -> Option<Guid> {
         if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
             return None;
         }
-        let mut v: u128 = 0;
-        let mut i = 0;
-        while i < 36 {
-            if i != 8 && i != 13 && i != 18 && i != 23 {
-                let d = HEX[b[i] as usize];
-                if d == 0xFF {
-                    return None;
-                }
-                v = (v << 4) | d as u128;
-            }
-            i += 1;
+        // Two 64-bit halves (8-4-4 and 4-12 digits); `bad` collects the 0xFF of non-digits.
+        let (hi, bad) = hex_run(b, 0, 8, 0, 0);
+        let (hi, bad) = hex_run(b, 9, 4, hi, bad);
+        let (hi, bad) = hex_run(b, 14, 4, hi, bad);
+        let (lo, bad) = hex_run(b, 19, 4, 0, bad);
+        let (lo, bad) = hex_run(b, 24, 12, lo, bad);
+        if bad > 0x0F {
+            return None;
         }
-        Some(Guid(v))
+        Some(Guid(((hi as u128) << 64) | lo as u128))
+    }
+
+    /// The GUID from its 16-byte binary form (MS-DTYP 2.3.4.2: Data1, Data2 and Data3
+    /// little-endian, Data4 as stored), as in a binary object ACE.
+    ///
+    /// ```
+    /// use writeback_diagnostics::sddl::rights::{self, Guid};
+    /// let stored = [0x70, 0x95, 0x29, 0x00, 0x6d, 0x24, 0xd0, 0x11,
+    ///               0xa7, 0x68, 0x00, 0xaa, 0x00, 0x6e, 0x05, 0x29];
+    /// assert_eq!(Guid::from_bytes_le(stored), rights::RESET_PASSWORD);
+    /// assert_eq!(rights::RESET_PASSWORD.to_bytes_le(), stored);
+    /// ```
+    pub const fn from_bytes_le(b: [u8; 16]) -> Guid {
+        let d1 = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u128;
+        let d2 = u16::from_le_bytes([b[4], b[5]]) as u128;
+        let d3 = u16::from_le_bytes([b[6], b[7]]) as u128;
+        let d4 = u64::from_be_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]) as u128;
+        Guid((d1 << 96) | (d2 << 80) | (d3 << 64) | d4)
+    }
+
+    /// The 16-byte binary form (the inverse of [`Guid::from_bytes_le`]).
+    pub const fn to_bytes_le(self) -> [u8; 16] {
+        let d1 = ((self.0 >> 96) as u32).to_le_bytes();
+        let d2 = ((self.0 >> 80) as u16).to_le_bytes();
+        let d3 = ((self.0 >> 64) as u16).to_le_bytes();
+        let d4 = (self.0 as u64).to_be_bytes();
+        [
+            d1[0], d1[1], d1[2], d1[3], d2[0], d2[1], d3[0], d3[1], d4[0], d4[1], d4[2], d4[3],
+            d4[4], d4[5], d4[6], d4[7],
+        ]
     }
 
     const fn known(text: &str) -> Guid {
