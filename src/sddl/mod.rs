@@ -18,6 +18,7 @@
 mod ace;
 mod error;
 mod evaluate;
+mod hex;
 mod inherit;
 mod pair;
 mod parse;

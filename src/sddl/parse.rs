@@ -234,6 +234,7 @@ impl<'a> Parser<'a> {
         Ok((first, self.text.get(first..last).unwrap_or("")))
     }
 
+    #[inline]
     fn expect(&mut self, c: u8, what: &'static str) -> Result<(), SddlError> {
         if self.bytes().get(self.pos) == Some(&c) {
             self.pos += 1;
@@ -249,6 +250,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The quick reader's value when it had one (see [`quick`]), else the general one's.
+    #[inline]
     fn read<T>(
         &mut self,
         quick: Option<(T, usize)>,

@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use super::pair;
+use super::{hex, pair};
 
 /// ADS_RIGHT_DS_CREATE_CHILD (`CC`).
 pub const CREATE_CHILD: u32 = 0x0000_0001;
@@ -162,36 +162,6 @@ pub fn render(mask: u32) -> String {
     }
 }
 
-/// Hex digit values, 0xFF for anything else.
-const HEX: [u8; 256] = {
-    let mut t = [0xFF; 256];
-    let mut i = 0;
-    while i < 10 {
-        t[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        t[b'a' as usize + i] = 10 + i as u8;
-        t[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    t
-};
-
-/// `n` hex digits of `b` from `from` appended to `acc`; `bad` gains every digit's
-/// table value, so it exceeds 0x0F once a non-digit was seen.
-const fn hex_run(b: &[u8], from: usize, n: usize, mut acc: u64, mut bad: u8) -> (u64, u8) {
-    let mut i = from;
-    while i < from + n {
-        let d = HEX[b[i] as usize];
-        bad |= d;
-        acc = (acc << 4) | (d & 0x0F) as u64;
-        i += 1;
-    }
-    (acc, bad)
-}
-
 /// A GUID as it appears in an object ACE (`00299570-246d-11d0-a768-00aa006e0529`).
 ///
 /// Kept as the 128-bit number its text spells, so comparison ignores case.
@@ -209,16 +179,23 @@ impl Guid {
         if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
             return None;
         }
-        // Two 64-bit halves (8-4-4 and 4-12 digits); `bad` collects the 0xFF of non-digits.
-        let (hi, bad) = hex_run(b, 0, 8, 0, 0);
-        let (hi, bad) = hex_run(b, 9, 4, hi, bad);
-        let (hi, bad) = hex_run(b, 14, 4, hi, bad);
-        let (lo, bad) = hex_run(b, 19, 4, 0, bad);
-        let (lo, bad) = hex_run(b, 24, 12, lo, bad);
-        if bad > 0x0F {
-            return None;
+        // Four runs of eight digits: 8, 4+4, 4+4, 8.
+        let runs = [
+            hex::load8(b, 0),
+            (hex::load4(b, 9) << 32) | hex::load4(b, 14),
+            (hex::load4(b, 19) << 32) | hex::load4(b, 24),
+            hex::load8(b, 28),
+        ];
+        let mut v: u128 = 0;
+        let mut i = 0;
+        while i < runs.len() {
+            match hex::eight(runs[i]) {
+                Some(x) => v = (v << 32) | x as u128,
+                None => return None,
+            }
+            i += 1;
         }
-        Some(Guid(((hi as u128) << 64) | lo as u128))
+        Some(Guid(v))
     }
 
     /// The GUID from its 16-byte binary form (MS-DTYP 2.3.4.2: Data1, Data2 and Data3
@@ -336,6 +313,46 @@ mod tests {
         assert_eq!(Guid::parse("00299570-246d-11d0-a768-00aa006e052"), None);
         assert_eq!(Guid::parse("00299570x246d-11d0-a768-00aa006e0529"), None);
         assert_eq!(Guid::parse("g0299570-246d-11d0-a768-00aa006e0529"), None);
+    }
+
+    #[test]
+    fn guids_agree_with_a_plain_parse_whatever_byte_is_changed() {
+        fn reference(b: &[u8]) -> Option<Guid> {
+            let text = std::str::from_utf8(b).ok()?;
+            let dashes = [8, 13, 18, 23];
+            let ok = text.len() == 36
+                && text.bytes().enumerate().all(|(i, c)| {
+                    if dashes.contains(&i) {
+                        c == b'-'
+                    } else {
+                        c.is_ascii_hexdigit()
+                    }
+                });
+            ok.then(|| u128::from_str_radix(&text.replace('-', ""), 16).ok())
+                .flatten()
+                .map(Guid)
+        }
+        let base = *b"00299570-246D-11d0-a768-00aa006e0529";
+        for at in 0..base.len() {
+            for byte in 0..=255u8 {
+                let mut g = base;
+                g[at] = byte;
+                assert_eq!(Guid::from_text(&g), reference(&g), "{g:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn binary_guids_are_mixed_endian() {
+        let stored = [
+            0x70, 0x95, 0x29, 0x00, 0x6d, 0x24, 0xd0, 0x11, 0xa7, 0x68, 0x00, 0xaa, 0x00, 0x6e,
+            0x05, 0x29,
+        ];
+        assert_eq!(Guid::from_bytes_le(stored), RESET_PASSWORD);
+        assert_eq!(RESET_PASSWORD.to_bytes_le(), stored);
+        let g = Guid(0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10);
+        assert_eq!(Guid::from_bytes_le(g.to_bytes_le()), g);
+        assert_eq!(g.to_bytes_le()[..4], [4, 3, 2, 1]);
     }
 
     #[test]

@@ -118,11 +118,18 @@ fn number(b: &[u8], at: &mut usize) -> Option<u64> {
     let start = *at;
     let mut v: u64 = 0;
     while let Some(d) = b.get(*at).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
-        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+        // Nineteen digits never overflow; the checks matter only for a twentieth.
+        v = v.wrapping_mul(10).wrapping_add(u64::from(d));
         *at += 1;
     }
-    let n = *at - start;
-    (n > 0 && n <= 20).then_some(v)
+    match *at - start {
+        0 => None,
+        1..=19 => Some(v),
+        20 => b.get(start..*at)?.iter().try_fold(0u64, |acc, c| {
+            acc.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+        }),
+        _ => None,
+    }
 }
 
 impl fmt::Display for Sid {
@@ -363,6 +370,13 @@ mod tests {
             sid("S-1-5-21-1-2-3-512").domain(),
             Some(sid("S-1-5-21-1-2-3"))
         );
+        assert_eq!(number(b"18446744073709551615", &mut 0), Some(u64::MAX));
+        assert_eq!(number(b"18446744073709551616", &mut 0), None);
+        assert_eq!(number(b"00000000000000000001", &mut 0), Some(1));
+        assert_eq!(number(b"000000000000000000001", &mut 0), None);
+        let mut at = 2;
+        assert_eq!(number(b"x-42-", &mut at), Some(42));
+        assert_eq!(at, 4);
         for bad in [
             "S-1",
             "S-1-",
