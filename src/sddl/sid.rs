@@ -188,6 +188,27 @@ impl Trustee {
         alias_index(&up).map(|_| Trustee::Alias(up))
     }
 
+    /// The trustee for a SID as Windows writes it in SDDL: the alias of a well-known
+    /// SID that needs no domain (`S-1-5-32-544` is `BA`), else the SID itself
+    /// (domain-relative aliases such as `DA` need a domain this does not know).
+    ///
+    /// ```
+    /// use writeback_diagnostics::sddl::{Sid, Trustee};
+    /// let ba = Sid::parse("S-1-5-32-544").expect("sid");
+    /// assert_eq!(Trustee::from_sid(ba).alias(), Some("BA"));
+    /// let user = Sid::parse("S-1-5-21-1-2-3-512").expect("sid");
+    /// assert_eq!(Trustee::from_sid(user), Trustee::Sid(user));
+    /// ```
+    pub fn from_sid(sid: Sid) -> Trustee {
+        ALIASES
+            .iter()
+            .find_map(|(alias, target)| match (target, alias.as_bytes()) {
+                (Target::Fixed(s), &[x, y]) if *s == sid => Some(Trustee::Alias([x, y])),
+                _ => None,
+            })
+            .unwrap_or(Trustee::Sid(sid))
+    }
+
     /// The alias text (`BA`), or `None` for a literal SID.
     pub fn alias(&self) -> Option<&str> {
         match self {
