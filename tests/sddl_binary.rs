@@ -117,7 +117,7 @@ fn ace_bytes(ace: &Ace) -> Vec<u8> {
     if ace.kind.is_callback() {
         body.extend_from_slice(b"artx\x01\x02\x03");
     }
-    while (body.len() + 4) % 4 != 0 {
+    while !(body.len() + 4).is_multiple_of(4) {
         body.push(0);
     }
     let mut v = vec![type_code(ace.kind), ace.flags.0];

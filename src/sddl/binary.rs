@@ -296,7 +296,7 @@ impl<'a> Reader<'a> {
             "an ACE header inside the ACL (AceCount counts more ACEs than AclSize holds)";
         let [code, flags, s0, s1] = self.array(at, HEADER)?;
         let size = usize::from(u16::from_le_bytes([s0, s1]));
-        if size < 4 || size % 4 != 0 {
+        if size < 4 || !size.is_multiple_of(4) {
             return Err(self.err(at + 2, "an AceSize of at least 4 and a multiple of 4"));
         }
         if at + size > self.end {
