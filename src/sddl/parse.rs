@@ -250,7 +250,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The quick reader's value when it had one (see [`quick`]), else the general one's.
-    #[inline]
+    #[inline(always)]
     fn read<T>(
         &mut self,
         quick: Option<(T, usize)>,

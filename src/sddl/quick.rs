@@ -69,6 +69,7 @@ pub(super) fn guid(rest: &[u8], kind: AceType) -> Option<(Option<Guid>, usize)> 
 }
 
 /// A two-letter alias or a SID string.
+#[inline(always)]
 pub(super) fn trustee(rest: &[u8]) -> Option<(Trustee, usize)> {
     if let [x, y, b';' | b')', ..] = rest {
         return Some((Trustee::from_alias(*x, *y)?, 2));
