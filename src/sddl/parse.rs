@@ -265,6 +265,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn ace(&mut self) -> Result<Ace, SddlError> {
         self.expect(b'(', "'('")?;
         let kind = self.read(quick::ace_type(self.rest_bytes()), |p| {
