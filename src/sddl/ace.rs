@@ -66,10 +66,22 @@ const TYPES: &[(&str, AceType)] = &[
 impl AceType {
     /// Parses an ACE type string (case-insensitive).
     pub fn parse(text: &str) -> Option<AceType> {
-        TYPES
-            .iter()
-            .find(|(c, _)| c.eq_ignore_ascii_case(text))
-            .map(|(_, t)| *t)
+        AceType::from_code(text.as_bytes())
+    }
+
+    /// [`AceType::parse`] on bytes.
+    pub(crate) fn from_code(code: &[u8]) -> Option<AceType> {
+        // The types that fill AD descriptors first, then the table.
+        match code {
+            [b'A' | b'a'] => Some(AceType::Allow),
+            [b'O' | b'o', b'A' | b'a'] => Some(AceType::ObjectAllow),
+            [b'D' | b'd'] => Some(AceType::Deny),
+            [b'O' | b'o', b'D' | b'd'] => Some(AceType::ObjectDeny),
+            _ => TYPES
+                .iter()
+                .find(|(c, _)| c.as_bytes().eq_ignore_ascii_case(code))
+                .map(|(_, t)| *t),
+        }
     }
 
     /// The SDDL string of this type.
@@ -142,6 +154,23 @@ impl AceFlags {
     pub const AUDIT_SUCCESS: AceFlags = AceFlags(0x40);
     /// `FA`: audit failed access.
     pub const AUDIT_FAILURE: AceFlags = AceFlags(0x80);
+
+    /// The flag of one two-letter code of "ACE strings" (`CI`, case-insensitive).
+    pub(crate) fn from_code(pair: &[u8]) -> Option<AceFlags> {
+        let &[a, b] = pair else {
+            return None;
+        };
+        Some(match [a.to_ascii_uppercase(), b.to_ascii_uppercase()] {
+            [b'O', b'I'] => AceFlags::OBJECT_INHERIT,
+            [b'C', b'I'] => AceFlags::CONTAINER_INHERIT,
+            [b'N', b'P'] => AceFlags::NO_PROPAGATE,
+            [b'I', b'O'] => AceFlags::INHERIT_ONLY,
+            [b'I', b'D'] => AceFlags::INHERITED,
+            [b'S', b'A'] => AceFlags::AUDIT_SUCCESS,
+            [b'F', b'A'] => AceFlags::AUDIT_FAILURE,
+            _ => return None,
+        })
+    }
 
     /// True when every bit of `other` is set.
     pub fn contains(self, other: AceFlags) -> bool {

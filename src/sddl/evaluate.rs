@@ -171,42 +171,63 @@ pub fn effective(
             ace: None,
         };
     };
-    // Explicit denies, explicit allows, then inherited ACEs in stored order.
-    let passes: [(bool, Option<bool>); 3] =
-        [(false, Some(true)), (false, Some(false)), (true, None)];
-    for (inherited, deny_pass) in passes {
-        if inherited && sd.is_protected() {
+    // One pass in stored order: the first matching explicit deny decides at once;
+    // otherwise the first matching explicit allow, then the first matching inherited ACE
+    // (skipped in a protected DACL). This is the order "explicit denies, explicit
+    // allows, inherited ACEs as stored" without reading the DACL three times.
+    let use_inherited = !sd.is_protected();
+    let mut explicit_allow = None;
+    let mut first_inherited = None;
+    for (index, ace) in dacl.iter().enumerate() {
+        let inherited = ace.is_inherited();
+        let deny = ace.kind.is_deny();
+        // Once an explicit allow is found, only an explicit deny can still change it.
+        let wanted = if inherited {
+            use_inherited && first_inherited.is_none() && explicit_allow.is_none()
+        } else {
+            deny || explicit_allow.is_none()
+        };
+        if !wanted
+            || !(deny || (ace.kind.is_allow() && !ace.kind.is_callback()))
+            || !applies_to(ace, object_class)
+            || !right.covered_by(ace)
+            || !names_token(ace, token, domains)
+        {
             continue;
         }
-        for (index, ace) in dacl.iter().enumerate() {
-            let deny = ace.kind.is_deny();
-            if ace.is_inherited() != inherited
-                || !(deny || ace.kind.is_allow())
-                || deny_pass.is_some_and(|d| d != deny)
-                || (!deny && ace.kind.is_callback())
-                || !applies_to(ace, object_class)
-                || !right.covered_by(ace)
-                || !names_token(ace, token, domains)
-            {
-                continue;
-            }
-            return Verdict {
-                outcome: if deny {
-                    Outcome::Denied
-                } else {
-                    Outcome::Granted
-                },
-                ace: Some(Decider {
-                    index,
-                    text: sd.ace_text(index).unwrap_or_else(|| ace.to_string()),
-                    inherited,
-                }),
-            };
+        if inherited {
+            first_inherited = Some(index);
+        } else if deny {
+            return verdict(sd, index, ace, Outcome::Denied);
+        } else {
+            explicit_allow = Some(index);
         }
     }
+    let decided = explicit_allow.or(first_inherited);
+    match decided.and_then(|i| Some((i, dacl.get(i)?))) {
+        Some((index, ace)) => {
+            let outcome = if ace.kind.is_deny() {
+                Outcome::Denied
+            } else {
+                Outcome::Granted
+            };
+            verdict(sd, index, ace, outcome)
+        }
+        None => Verdict {
+            outcome: Outcome::NotGranted,
+            ace: None,
+        },
+    }
+}
+
+fn verdict(sd: &SecurityDescriptor, index: usize, ace: &Ace, outcome: Outcome) -> Verdict {
     Verdict {
-        outcome: Outcome::NotGranted,
-        ace: None,
+        outcome,
+        ace: Some(Decider {
+            index,
+            text: sd.ace_text(index).unwrap_or_else(|| ace.to_string()),
+            inherited: ace.is_inherited(),
+        }),
     }
 }
 

@@ -10,8 +10,9 @@
 //! <https://learn.microsoft.com/windows/win32/secauthz/security-descriptor-definition-language-for-conditional-aces->
 //! (all read 2026-12-02). Codes are accepted in any letter case (our choice).
 
-use super::ace::{Ace, AceFlags, AceType, AclFlags, SecurityDescriptor, FLAG_CODES};
+use super::ace::{Ace, AceFlags, AceType, AclFlags, SecurityDescriptor};
 use super::error::SddlError;
+use super::quick;
 use super::rights::{self, Guid};
 use super::sid::Trustee;
 
@@ -32,6 +33,11 @@ pub const MAX_DEPTH: usize = 32;
 /// assert_eq!(err.offset, 6);
 /// ```
 pub fn parse(text: &str) -> Result<SecurityDescriptor, SddlError> {
+    parse_with(text, true)
+}
+
+/// [`parse`], with or without the [`quick`] field readers (the tests compare the two).
+pub(super) fn parse_with(text: &str, quick: bool) -> Result<SecurityDescriptor, SddlError> {
     if text.len() > MAX_LEN {
         return Err(SddlError {
             offset: MAX_LEN,
@@ -39,7 +45,11 @@ pub fn parse(text: &str) -> Result<SecurityDescriptor, SddlError> {
             found: None,
         });
     }
-    let mut p = Parser { text, pos: 0 };
+    let mut p = Parser {
+        text,
+        pos: 0,
+        quick,
+    };
     let mut sd = SecurityDescriptor {
         source: text.to_string(),
         ..Default::default()
@@ -89,7 +99,11 @@ pub fn parse_ace(text: &str) -> Result<Ace, SddlError> {
     if text.len() > MAX_LEN {
         return Err(SddlError::at(MAX_LEN, "at most 65536 bytes of SDDL", ""));
     }
-    let mut p = Parser { text, pos: 0 };
+    let mut p = Parser {
+        text,
+        pos: 0,
+        quick: true,
+    };
     let ace = p.ace()?;
     p.skip_ws();
     if p.pos < text.len() {
@@ -101,6 +115,8 @@ pub fn parse_ace(text: &str) -> Result<Ace, SddlError> {
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
+    /// Try the [`quick`] field readers first.
+    quick: bool,
 }
 
 type Acl = (AclFlags, Vec<Ace>, Vec<(usize, usize)>);
@@ -189,36 +205,36 @@ impl<'a> Parser<'a> {
         Ok((flags, aces, spans))
     }
 
-    /// The text of the next field: up to `;` or `)`, which is not consumed.
+    /// The text of the next field: up to `;` or `)`, which is not consumed; surrounding
+    /// ASCII white space is trimmed, and the offset is that of the trimmed text.
     fn field(&mut self) -> Result<(usize, &'a str), SddlError> {
         let b = self.bytes();
         let start = self.pos;
-        let stop = b
-            .get(start..)
-            .and_then(|rest| rest.iter().position(|&c| matches!(c, b';' | b')' | b'(')));
-        let end = match stop {
-            Some(n) if b[start + n] != b'(' => start + n,
-            Some(n) => {
-                self.pos = start + n;
-                return Err(self.err("';' or ')'"));
+        let mut end = start;
+        loop {
+            match b.get(end) {
+                Some(b';' | b')') => break,
+                Some(b'(') | None => {
+                    self.pos = end;
+                    return Err(self.err("';' or ')'"));
+                }
+                Some(_) => end += 1,
             }
-            None => {
-                self.pos = b.len();
-                return Err(self.err("';' or ')'"));
-            }
-        };
+        }
         self.pos = end;
-        let raw = &b[start..end];
-        let trimmed = raw.trim_ascii();
-        let lead = raw.len() - raw.trim_ascii_start().len();
+        let mut first = start;
+        while first < end && b.get(first).is_some_and(u8::is_ascii_whitespace) {
+            first += 1;
+        }
+        let mut last = end;
+        while last > first && b.get(last - 1).is_some_and(u8::is_ascii_whitespace) {
+            last -= 1;
+        }
         // The bounds are ASCII bytes or trimmed ASCII space, so both are char boundaries.
-        let text = self
-            .text
-            .get(start + lead..start + lead + trimmed.len())
-            .unwrap_or("");
-        Ok((start + lead, text))
+        Ok((first, self.text.get(first..last).unwrap_or("")))
     }
 
+    #[inline]
     fn expect(&mut self, c: u8, what: &'static str) -> Result<(), SddlError> {
         if self.bytes().get(self.pos) == Some(&c) {
             self.pos += 1;
@@ -228,36 +244,66 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The bytes from the cursor on.
+    fn rest_bytes(&self) -> &'a [u8] {
+        self.bytes().get(self.pos..).unwrap_or(&[])
+    }
+
+    /// The quick reader's value when it had one (see [`quick`]), else the general one's.
+    #[inline(always)]
+    fn read<T>(
+        &mut self,
+        quick: Option<(T, usize)>,
+        general: impl FnOnce(&mut Self) -> Result<T, SddlError>,
+    ) -> Result<T, SddlError> {
+        match quick.filter(|_| self.quick) {
+            Some((value, n)) => {
+                self.pos += n;
+                Ok(value)
+            }
+            None => general(self),
+        }
+    }
+
+    #[inline(always)]
     fn ace(&mut self) -> Result<Ace, SddlError> {
         self.expect(b'(', "'('")?;
-        let (at, t) = self.field()?;
-        let kind = AceType::parse(t).ok_or_else(|| {
-            SddlError::at(
-                at,
-                "an ACE type (A, D, OA, OD, AU, OU, ML, XA, ...)",
-                self.text,
-            )
+        let kind = self.read(quick::ace_type(self.rest_bytes()), |p| {
+            let (at, t) = p.field()?;
+            AceType::parse(t).ok_or_else(|| {
+                SddlError::at(
+                    at,
+                    "an ACE type (A, D, OA, OD, AU, OU, ML, XA, ...)",
+                    p.text,
+                )
+            })
         })?;
         self.expect(b';', "';' after the ACE type")?;
-        let (at, t) = self.field()?;
-        let flags = ace_flags(t, at, self.text)?;
+        let flags = self.read(quick::ace_flags(self.rest_bytes()), |p| {
+            let (at, t) = p.field()?;
+            ace_flags(t, at, p.text)
+        })?;
         self.expect(b';', "';' after the ACE flags")?;
-        let (at, t) = self.field()?;
-        let mask = mask(t, at, self.text)?;
+        let mask = self.read(quick::mask(self.rest_bytes()), |p| {
+            let (at, t) = p.field()?;
+            mask(t, at, p.text)
+        })?;
         self.expect(b';', "';' after the rights")?;
-        let (at, t) = self.field()?;
-        let object_type = guid(t, at, self.text, kind)?;
+        let object_type = self.read(quick::guid(self.rest_bytes(), kind), |p| {
+            let (at, t) = p.field()?;
+            guid(t, at, p.text, kind)
+        })?;
         self.expect(b';', "';' after the object GUID")?;
-        let (at, t) = self.field()?;
-        let inherited_object_type = guid(t, at, self.text, kind)?;
+        let inherited_object_type = self.read(quick::guid(self.rest_bytes(), kind), |p| {
+            let (at, t) = p.field()?;
+            guid(t, at, p.text, kind)
+        })?;
         self.expect(b';', "';' after the inherited object GUID")?;
-        let (at, t) = self.field()?;
-        let trustee = Trustee::parse(t).ok_or_else(|| {
-            SddlError::at(
-                at,
-                "a SID (S-1-...) or SID alias (BA, DA, SY, ...)",
-                self.text,
-            )
+        let trustee = self.read(quick::trustee(self.rest_bytes()), |p| {
+            let (at, t) = p.field()?;
+            Trustee::parse(t).ok_or_else(|| {
+                SddlError::at(at, "a SID (S-1-...) or SID alias (BA, DA, SY, ...)", p.text)
+            })
         })?;
         let condition = if self.bytes().get(self.pos) == Some(&b';') {
             self.pos += 1;
@@ -325,13 +371,10 @@ fn starts_with_ci(text: &str, prefix: &str) -> bool {
 fn ace_flags(t: &str, at: usize, text: &str) -> Result<AceFlags, SddlError> {
     let mut flags = AceFlags::default();
     for (i, pair) in t.as_bytes().chunks(2).enumerate() {
-        let f = FLAG_CODES
-            .iter()
-            .find(|(c, _)| c.as_bytes().eq_ignore_ascii_case(pair))
-            .ok_or_else(|| {
-                SddlError::at(at + 2 * i, "an ACE flag (CI, OI, NP, IO, ID, SA, FA)", text)
-            })?;
-        flags = flags.with(f.1);
+        let f = AceFlags::from_code(pair).ok_or_else(|| {
+            SddlError::at(at + 2 * i, "an ACE flag (CI, OI, NP, IO, ID, SA, FA)", text)
+        })?;
+        flags = flags.with(f);
     }
     Ok(flags)
 }
@@ -377,6 +420,7 @@ fn guid(t: &str, at: usize, text: &str, kind: AceType) -> Result<Option<Guid>, S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sddl::ace::FLAG_CODES;
     use crate::sddl::rights as r;
     use crate::sddl::sid::Sid;
 

@@ -10,6 +10,8 @@
 
 use std::fmt;
 
+use super::{hex, pair};
+
 /// ADS_RIGHT_DS_CREATE_CHILD (`CC`).
 pub const CREATE_CHILD: u32 = 0x0000_0001;
 /// ADS_RIGHT_DS_DELETE_CHILD (`DC`).
@@ -120,34 +122,26 @@ pub(crate) const CODES: &[(&str, u32)] = &[
     ("NX", 0x0000_0004),
 ];
 
+/// The mask of each two-letter right by [`pair::index`] slot, 0 for none (no code
+/// stands for an empty mask).
+const CODE_MASKS: [u32; pair::SLOTS] = {
+    let mut t = [0; pair::SLOTS];
+    let mut i = 0;
+    while i < CODES.len() {
+        t[pair::const_index(CODES[i].0)] = CODES[i].1;
+        i += 1;
+    }
+    t
+};
+
 /// The mask of one two-letter right (case-insensitive), if it is one.
+#[inline]
 pub(crate) fn code(pair: &[u8]) -> Option<u32> {
     let [a, b] = pair else {
         return None;
     };
-    let up = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
-    // The directory-service codes first: they fill every AD descriptor.
-    Some(match &up {
-        b"RP" => READ_PROPERTY,
-        b"WP" => WRITE_PROPERTY,
-        b"CR" => CONTROL_ACCESS,
-        b"CC" => CREATE_CHILD,
-        b"DC" => DELETE_CHILD,
-        b"LC" => LIST_CHILDREN,
-        b"SW" => SELF_WRITE,
-        b"LO" => LIST_OBJECT,
-        b"DT" => DELETE_TREE,
-        b"RC" => READ_CONTROL,
-        b"SD" => DELETE,
-        b"WD" => WRITE_DAC,
-        b"WO" => WRITE_OWNER,
-        _ => {
-            return CODES
-                .iter()
-                .find(|(c, _)| c.as_bytes() == up)
-                .map(|(_, m)| *m)
-        }
-    })
+    let slot = pair::index(*a, *b)?;
+    CODE_MASKS.get(slot).copied().filter(|m| *m != 0)
 }
 
 /// SDDL text for a mask: the directory-service codes when they cover it exactly
@@ -168,23 +162,6 @@ pub fn render(mask: u32) -> String {
     }
 }
 
-/// Hex digit values, 0xFF for anything else.
-const HEX: [u8; 256] = {
-    let mut t = [0xFF; 256];
-    let mut i = 0;
-    while i < 10 {
-        t[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        t[b'a' as usize + i] = 10 + i as u8;
-        t[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    t
-};
-
 /// A GUID as it appears in an object ACE (`00299570-246d-11d0-a768-00aa006e0529`).
 ///
 /// Kept as the 128-bit number its text spells, so comparison ignores case.
@@ -194,23 +171,61 @@ pub struct Guid(pub u128);
 impl Guid {
     /// Parses the 8-4-4-4-12 hex form; `None` for anything else. Usable in constants.
     pub const fn parse(text: &str) -> Option<Guid> {
-        let b = text.as_bytes();
+        Guid::from_text(text.as_bytes())
+    }
+
+    /// [`Guid::parse`] on bytes.
+    pub(crate) const fn from_text(b: &[u8]) -> Option<Guid> {
         if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
             return None;
         }
+        // Four runs of eight digits: 8, 4+4, 4+4, 8.
+        let runs = [
+            hex::load8(b, 0),
+            (hex::load4(b, 9) << 32) | hex::load4(b, 14),
+            (hex::load4(b, 19) << 32) | hex::load4(b, 24),
+            hex::load8(b, 28),
+        ];
         let mut v: u128 = 0;
         let mut i = 0;
-        while i < 36 {
-            if i != 8 && i != 13 && i != 18 && i != 23 {
-                let d = HEX[b[i] as usize];
-                if d == 0xFF {
-                    return None;
-                }
-                v = (v << 4) | d as u128;
+        while i < runs.len() {
+            match hex::eight(runs[i]) {
+                Some(x) => v = (v << 32) | x as u128,
+                None => return None,
             }
             i += 1;
         }
         Some(Guid(v))
+    }
+
+    /// The GUID from its 16-byte binary form (MS-DTYP 2.3.4.2: Data1, Data2 and Data3
+    /// little-endian, Data4 as stored), as in a binary object ACE.
+    ///
+    /// ```
+    /// use writeback_diagnostics::sddl::rights::{self, Guid};
+    /// let stored = [0x70, 0x95, 0x29, 0x00, 0x6d, 0x24, 0xd0, 0x11,
+    ///               0xa7, 0x68, 0x00, 0xaa, 0x00, 0x6e, 0x05, 0x29];
+    /// assert_eq!(Guid::from_bytes_le(stored), rights::RESET_PASSWORD);
+    /// assert_eq!(rights::RESET_PASSWORD.to_bytes_le(), stored);
+    /// ```
+    pub const fn from_bytes_le(b: [u8; 16]) -> Guid {
+        let d1 = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u128;
+        let d2 = u16::from_le_bytes([b[4], b[5]]) as u128;
+        let d3 = u16::from_le_bytes([b[6], b[7]]) as u128;
+        let d4 = u64::from_be_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]) as u128;
+        Guid((d1 << 96) | (d2 << 80) | (d3 << 64) | d4)
+    }
+
+    /// The 16-byte binary form (the inverse of [`Guid::from_bytes_le`]).
+    pub const fn to_bytes_le(self) -> [u8; 16] {
+        let d1 = ((self.0 >> 96) as u32).to_le_bytes();
+        let d2 = ((self.0 >> 80) as u16).to_le_bytes();
+        let d3 = ((self.0 >> 64) as u16).to_le_bytes();
+        let d4 = (self.0 as u64).to_be_bytes();
+        [
+            d1[0], d1[1], d1[2], d1[3], d2[0], d2[1], d3[0], d3[1], d4[0], d4[1], d4[2], d4[3],
+            d4[4], d4[5], d4[6], d4[7],
+        ]
     }
 
     const fn known(text: &str) -> Guid {
@@ -298,6 +313,46 @@ mod tests {
         assert_eq!(Guid::parse("00299570-246d-11d0-a768-00aa006e052"), None);
         assert_eq!(Guid::parse("00299570x246d-11d0-a768-00aa006e0529"), None);
         assert_eq!(Guid::parse("g0299570-246d-11d0-a768-00aa006e0529"), None);
+    }
+
+    #[test]
+    fn guids_agree_with_a_plain_parse_whatever_byte_is_changed() {
+        fn reference(b: &[u8]) -> Option<Guid> {
+            let text = std::str::from_utf8(b).ok()?;
+            let dashes = [8, 13, 18, 23];
+            let ok = text.len() == 36
+                && text.bytes().enumerate().all(|(i, c)| {
+                    if dashes.contains(&i) {
+                        c == b'-'
+                    } else {
+                        c.is_ascii_hexdigit()
+                    }
+                });
+            ok.then(|| u128::from_str_radix(&text.replace('-', ""), 16).ok())
+                .flatten()
+                .map(Guid)
+        }
+        let base = *b"00299570-246D-11d0-a768-00aa006e0529";
+        for at in 0..base.len() {
+            for byte in 0..=255u8 {
+                let mut g = base;
+                g[at] = byte;
+                assert_eq!(Guid::from_text(&g), reference(&g), "{g:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn binary_guids_are_mixed_endian() {
+        let stored = [
+            0x70, 0x95, 0x29, 0x00, 0x6d, 0x24, 0xd0, 0x11, 0xa7, 0x68, 0x00, 0xaa, 0x00, 0x6e,
+            0x05, 0x29,
+        ];
+        assert_eq!(Guid::from_bytes_le(stored), RESET_PASSWORD);
+        assert_eq!(RESET_PASSWORD.to_bytes_le(), stored);
+        let g = Guid(0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10);
+        assert_eq!(Guid::from_bytes_le(g.to_bytes_le()), g);
+        assert_eq!(g.to_bytes_le()[..4], [4, 3, 2, 1]);
     }
 
     #[test]

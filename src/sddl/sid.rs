@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use super::pair;
+
 /// A SID (`S-1-5-21-...`), stored without allocation (at most 15 sub-authorities,
 /// SID_MAX_SUB_AUTHORITIES in "SID structure").
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,12 +46,22 @@ impl Sid {
     /// assert_eq!(sid.rid(), Some(1105));
     /// ```
     pub fn parse(text: &str) -> Option<Sid> {
-        let rest = text
-            .strip_prefix("S-")
-            .or_else(|| text.strip_prefix("s-"))?;
-        let mut parts = rest.split('-');
-        let revision: u8 = digits(parts.next()?)?.try_into().ok()?;
-        let authority = digits(parts.next()?)?;
+        Sid::parse_prefix(text.as_bytes()).and_then(|(sid, n)| (n == text.len()).then_some(sid))
+    }
+
+    /// The SID string at the start of `b` and its length: `S-R-I` and each `-S` that
+    /// follows, up to the first byte that continues none of them.
+    pub(crate) fn parse_prefix(b: &[u8]) -> Option<(Sid, usize)> {
+        if !matches!(b, [b'S' | b's', b'-', ..]) {
+            return None;
+        }
+        let mut at = 2;
+        let revision: u8 = number(b, &mut at)?.try_into().ok()?;
+        if b.get(at) != Some(&b'-') {
+            return None;
+        }
+        at += 1;
+        let authority = number(b, &mut at)?;
         if authority >= 1 << 48 {
             return None;
         }
@@ -59,11 +71,12 @@ impl Sid {
             len: 0,
             sub: [0; 15],
         };
-        for p in parts {
-            let v: u32 = digits(p)?.try_into().ok()?;
+        while b.get(at) == Some(&b'-') {
+            at += 1;
+            let v: u32 = number(b, &mut at)?.try_into().ok()?;
             sid.push(v)?;
         }
-        Some(sid)
+        Some((sid, at))
     }
 
     fn push(&mut self, rid: u32) -> Option<()> {
@@ -99,11 +112,24 @@ impl Sid {
     }
 }
 
-fn digits(p: &str) -> Option<u64> {
-    if p.is_empty() || p.len() > 20 || !p.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+/// The decimal number of at most 20 digits at `b[*at..]`, up to the next non-digit;
+/// `*at` moves past it. `None` when there is no digit, more than 20, or it overflows.
+fn number(b: &[u8], at: &mut usize) -> Option<u64> {
+    let start = *at;
+    let mut v: u64 = 0;
+    while let Some(d) = b.get(*at).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
+        // Nineteen digits never overflow; the checks matter only for a twentieth.
+        v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+        *at += 1;
     }
-    p.parse().ok()
+    match *at - start {
+        0 => None,
+        1..=19 => Some(v),
+        20 => b.get(start..*at)?.iter().try_fold(0u64, |acc, c| {
+            acc.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+        }),
+        _ => None,
+    }
 }
 
 impl fmt::Display for Sid {
@@ -150,12 +176,37 @@ pub enum Trustee {
 impl Trustee {
     /// Parses a SID string or a known alias (case-insensitive).
     pub fn parse(text: &str) -> Option<Trustee> {
-        if text.len() == 2 {
-            let b = text.as_bytes();
-            let up = [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()];
-            return alias_index(&up).map(|_| Trustee::Alias(up));
+        if let &[x, y] = text.as_bytes() {
+            return Trustee::from_alias(x, y);
         }
         Sid::parse(text).map(Trustee::Sid)
+    }
+
+    /// The alias spelt by two letters (either case), if it is a known one.
+    pub(crate) fn from_alias(x: u8, y: u8) -> Option<Trustee> {
+        let up = [x.to_ascii_uppercase(), y.to_ascii_uppercase()];
+        alias_index(&up).map(|_| Trustee::Alias(up))
+    }
+
+    /// The trustee for a SID as Windows writes it in SDDL: the alias of a well-known
+    /// SID that needs no domain (`S-1-5-32-544` is `BA`), else the SID itself
+    /// (domain-relative aliases such as `DA` need a domain this does not know).
+    ///
+    /// ```
+    /// use writeback_diagnostics::sddl::{Sid, Trustee};
+    /// let ba = Sid::parse("S-1-5-32-544").expect("sid");
+    /// assert_eq!(Trustee::from_sid(ba).alias(), Some("BA"));
+    /// let user = Sid::parse("S-1-5-21-1-2-3-512").expect("sid");
+    /// assert_eq!(Trustee::from_sid(user), Trustee::Sid(user));
+    /// ```
+    pub fn from_sid(sid: Sid) -> Trustee {
+        ALIASES
+            .iter()
+            .find_map(|(alias, target)| match (target, alias.as_bytes()) {
+                (Target::Fixed(s), &[x, y]) if *s == sid => Some(Trustee::Alias([x, y])),
+                _ => None,
+            })
+            .unwrap_or(Trustee::Sid(sid))
     }
 
     /// The alias text (`BA`), or `None` for a literal SID.
@@ -202,14 +253,23 @@ enum Target {
     Root(u32),
 }
 
-/// Position of an upper-case alias in [`ALIASES`] (sorted, so a binary search).
+/// Position of an alias (either case) in [`ALIASES`].
 fn alias_index(alias: &[u8; 2]) -> Option<usize> {
-    let key = |b: &[u8]| u16::from(b[0]) << 8 | u16::from(b[1]);
-    let want = key(alias);
-    ALIASES
-        .binary_search_by(|(n, _)| key(n.as_bytes()).cmp(&want))
-        .ok()
+    let slot = pair::index(alias[0], alias[1])?;
+    let i = *ALIAS_SLOTS.get(slot)?;
+    (i != 0).then(|| usize::from(i) - 1)
 }
+
+/// 1 + the position in [`ALIASES`] of the alias in each [`pair::index`] slot, 0 for none.
+const ALIAS_SLOTS: [u8; pair::SLOTS] = {
+    let mut t = [0; pair::SLOTS];
+    let mut i = 0;
+    while i < ALIASES.len() {
+        t[pair::const_index(ALIASES[i].0)] = i as u8 + 1;
+        i += 1;
+    }
+    t
+};
 
 /// "SID Strings" aliases with the SIDs "Well-known SIDs" gives them, sorted by alias.
 const ALIASES: &[(&str, Target)] = &[
@@ -331,6 +391,13 @@ mod tests {
             sid("S-1-5-21-1-2-3-512").domain(),
             Some(sid("S-1-5-21-1-2-3"))
         );
+        assert_eq!(number(b"18446744073709551615", &mut 0), Some(u64::MAX));
+        assert_eq!(number(b"18446744073709551616", &mut 0), None);
+        assert_eq!(number(b"00000000000000000001", &mut 0), Some(1));
+        assert_eq!(number(b"000000000000000000001", &mut 0), None);
+        let mut at = 2;
+        assert_eq!(number(b"x-42-", &mut at), Some(42));
+        assert_eq!(at, 4);
         for bad in [
             "S-1",
             "S-1-",
@@ -367,11 +434,9 @@ mod tests {
         assert_eq!(t("EA").resolve(Some(&d)), Some(sid("S-1-5-21-1-2-3-519")));
         assert_eq!(Trustee::parse("QQ"), None);
         assert_eq!(t("ps").to_string(), "PS");
-        assert!(
-            ALIASES.windows(2).all(|w| w[0].0 < w[1].0),
-            "sorted for binary search"
-        );
-        for (alias, target) in ALIASES {
+        for (i, (alias, target)) in ALIASES.iter().enumerate() {
+            let a = alias.as_bytes();
+            assert_eq!(alias_index(&[a[0], a[1]]), Some(i), "{alias}");
             if let Target::Fixed(s) = target {
                 assert_eq!(Sid::parse(&s.to_string()), Some(*s), "{alias}");
             }
