@@ -107,6 +107,7 @@ function New-TestLdapData {
     $resetPassword = [guid]'00299570-246d-11d0-a768-00aa006e0529'
     $userClass = [guid]'bf967aba-0de6-11d0-a285-00aa003049e2'
     $pwdLastSet = [guid]'bf967a0a-0de6-11d0-a285-00aa003049e2'
+    $lockoutTime = [guid]'28630ebf-41d5-11d1-a9c1-0000f80367c1'
     $connectorSid = '{0}-1105' -f $domain
     $everyoneRead = New-TestAce -Sid 'S-1-1-0' -Mask 0x20094
     $adminsAll = New-TestAce -Sid 'S-1-5-32-544' -Mask 0xF01FF
@@ -114,7 +115,8 @@ function New-TestLdapData {
         Root          = New-TestSecurityDescriptor -Owner $da -Group $da -Ace @(
             $adminsAll, $everyoneRead,
             (New-TestAce -Sid $connectorSid -Mask 0x100 -Flags 0x0A -ObjectType $resetPassword -InheritedObjectType $userClass),
-            (New-TestAce -Sid $connectorSid -Mask 0x20 -Flags 0x0A -ObjectType $pwdLastSet -InheritedObjectType $userClass))
+            (New-TestAce -Sid $connectorSid -Mask 0x20 -Flags 0x0A -ObjectType $pwdLastSet -InheritedObjectType $userClass),
+            (New-TestAce -Sid $connectorSid -Mask 0x20 -Flags 0x0A -ObjectType $lockoutTime -InheritedObjectType $userClass))
         System        = New-TestSecurityDescriptor -Owner $da -Group $da -Ace @($adminsAll, $everyoneRead)
         AdminSdHolder = New-TestSecurityDescriptor -Owner $da -Group $da -Ace @($adminsAll, $everyoneRead) -Protected
         Users         = New-TestSecurityDescriptor -Owner $da -Group $da -Ace @($adminsAll)

@@ -515,6 +515,18 @@ Describe 'Test-WritebackPermission through the engine' -Skip:$script:NoSlapd {
             $ids | Should -Contain $id
         }
         @($results | Where-Object -FilterScript { $_.Id -notlike 'PERM-*' }).Count | Should -Be 0
+        # The binary descriptors read over LDAP are evaluated: the root grants the three rights
+        # Set-ADSyncPasswordWritebackPermissions grants (not Unexpire Password), OU=Sales
+        # inherits them, OU=Locked has inheritance disabled and gets none.
+        $root = @($results | Where-Object -FilterScript { $_.Id -eq 'PERM-DOMAIN-ROOT' })[0]
+        $root.Status | Should -Be 'Warning'
+        $root.Evidence.Outcome | Should -Be 'UnexpireMissing'
+        $sales = @($results | Where-Object -FilterScript { $_.Id -eq 'PERM-OU' -and $_.Target -like 'ou=Sales,*' })[0]
+        $sales.Status | Should -Be 'Pass'
+        $locked = @($results | Where-Object -FilterScript { $_.Id -eq 'PERM-OU' -and $_.Target -like 'ou=Locked,*' })[0]
+        $locked.Status | Should -Be 'Fail'
+        $locked.Evidence.Outcome | Should -Be 'InheritanceBlocked'
+        $locked.Remediation | Should -BeLike "*-ADobjectDN 'ou=Locked,dc=contoso,dc=com'*"
     }
 
     It 'evaluates a saved snapshot with -Path' {
