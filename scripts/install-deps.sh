@@ -45,6 +45,8 @@ if [ "$test_mode" -eq 1 ]; then
     # listens on port 389 only, which the tests never use.
     want slapd slapd
     want ldapsearch ldap-utils
+    # tests/report_html.rs loads the HTML report in headless Chromium (--dump-dom, --screenshot).
+    want chromium chromium
 fi
 
 if [ "${#need[@]}" -gt 0 ]; then
