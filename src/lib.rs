@@ -19,6 +19,7 @@ pub mod probe;
 pub mod proxy;
 pub mod relay;
 pub mod render;
+pub mod report;
 pub mod request;
 pub mod rules;
 pub mod sddl;

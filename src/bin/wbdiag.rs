@@ -29,6 +29,33 @@ enum Cmd {
     Events(EventsArgs),
     /// Evaluate the AD DS connector account's writeback rights (domain roots, OUs, users), or diagnose one user.
     Permissions(PermissionsArgs),
+    /// Render a saved report (wbdiag <command> --json) as one self-contained HTML page, what blocks writeback first.
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// Report JSON as `wbdiag <command> --json` prints it; the {"Ok":true,"Report":...} envelope, or an array of reports, works too.
+    #[arg(long, value_name = "REPORT.json")]
+    from: String,
+    /// The HTML file to write (replaced if it exists).
+    #[arg(long, value_name = "FILE")]
+    out: String,
+    /// Server name shown in the page's header; default: this machine's host name.
+    #[arg(long, value_name = "NAME")]
+    computer_name: Option<String>,
+}
+
+impl ReportArgs {
+    fn options(&self) -> Value {
+        let mut o = Map::new();
+        o.insert("ReportPath".into(), json!(self.from));
+        o.insert("Path".into(), json!(self.out));
+        if let Some(n) = &self.computer_name {
+            o.insert("ComputerName".into(), json!(n));
+        }
+        Value::Object(o)
+    }
 }
 
 #[derive(Args)]
@@ -283,10 +310,18 @@ fn main() -> ExitCode {
         }
         Cmd::Events(a) => ("events", a.options(), a.json),
         Cmd::Permissions(a) => ("permissions", a.options(), a.json),
+        Cmd::Report(a) => ("report", a.options(), false),
     };
     let text = json!({"Command": name, "Options": options}).to_string();
     let result = request::parse(&text).and_then(|req| run_with_progress(&req));
     match result {
+        Ok(report) if name == "report" => {
+            // One line naming the file; the page itself holds the findings.
+            for r in &report.results {
+                println!("{}", r.message);
+            }
+            ExitCode::SUCCESS
+        }
         Ok(report) => {
             if as_json {
                 match serde_json::to_string_pretty(&report) {

@@ -9,6 +9,7 @@ pub mod pdc_probe;
 pub mod permissions;
 pub mod prerequisites;
 pub mod relay_path;
+pub mod report;
 pub mod revocation;
 pub mod tenant_relays;
 
