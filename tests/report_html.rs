@@ -83,6 +83,16 @@ fn render_fixture(dir: &Path) -> PathBuf {
 }
 
 #[test]
+fn a_missing_chromium_fails_with_how_to_install_it() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    let why = browser::locate(&empty.path().join("chromium"), empty.path().as_os_str())
+        .expect_err("no chromium in an empty folder");
+    assert!(why.contains("bash scripts/install-deps.sh --test"), "{why}");
+    let found = browser::executable();
+    assert!(found.is_file(), "{}", found.display());
+}
+
+#[test]
 fn ordering_puts_upstream_areas_first() {
     let ids = [
         "EVT-SIG-MA-DENIED",
@@ -109,7 +119,15 @@ fn ordering_puts_upstream_areas_first() {
     let areas: Vec<&str> = order::AREAS.iter().map(|a| a.key).collect();
     assert_eq!(
         areas,
-        ["tenant", "connect", "network", "directory", "user", "events", "other"]
+        [
+            "tenant",
+            "connect",
+            "network",
+            "directory",
+            "user",
+            "events",
+            "other"
+        ]
     );
 }
 
@@ -159,7 +177,10 @@ fn chromium_shows_counts_fixes_and_hostile_names_as_text_and_no_secrets() {
             .count() as u64;
         assert_eq!(expected, counted, "the fixture's own summary of {status}");
         assert!(expected > 0, "the fixture has a {status}");
-        assert_eq!(one_text(&doc, &format!("dd#count-{key}")), expected.to_string());
+        assert_eq!(
+            one_text(&doc, &format!("dd#count-{key}")),
+            expected.to_string()
+        );
         let shown = doc
             .select(&sel(&format!("article.finding.status-{key}")))
             .count() as u64;
@@ -179,7 +200,10 @@ fn chromium_shows_counts_fixes_and_hostile_names_as_text_and_no_secrets() {
         ["PRE-CONNECT-VERSION", "CONN-TLS", "PERM-OU", "USER-RIGHTS"]
     );
     assert_eq!(
-        one_text(&doc, r#"ol#blocking > li[data-id="PRE-CONNECT-VERSION"] .fix"#),
+        one_text(
+            &doc,
+            r#"ol#blocking > li[data-id="PRE-CONNECT-VERSION"] .fix"#
+        ),
         FIX
     );
     assert_eq!(
@@ -190,10 +214,14 @@ fn chromium_shows_counts_fixes_and_hostile_names_as_text_and_no_secrets() {
         FIX
     );
     assert_eq!(
-        doc.select(&sel(r#"ol#blocking > li[data-id="CONN-TLS"].status-error .fix-missing"#))
-            .count(),
-        1,
-        "an Error without fix text says so"
+        one_text(
+            &doc,
+            r#"ol#blocking > li[data-id="CONN-TLS"].status-error .fix-missing"#
+        ),
+        format!(
+            "No fix text was given. What was observed: Could not start TLS to {IMG_HOST}: the name is not a host name."
+        ),
+        "an Error without fix text shows what was observed"
     );
 
     // Areas appear in the fix order.
@@ -203,7 +231,14 @@ fn chromium_shows_counts_fixes_and_hostile_names_as_text_and_no_secrets() {
         .collect();
     assert_eq!(
         areas,
-        ["area-tenant", "area-connect", "area-network", "area-directory", "area-user", "area-events"]
+        [
+            "area-tenant",
+            "area-connect",
+            "area-network",
+            "area-directory",
+            "area-user",
+            "area-events"
+        ]
     );
 
     // Hostile names are text, never markup.
@@ -219,7 +254,17 @@ fn chromium_shows_counts_fixes_and_hostile_names_as_text_and_no_secrets() {
     let body = text_of(doc.select(&sel("body")).next().expect("body"));
     assert!(body.contains(SCRIPT_HOST) && body.contains(IMG_HOST));
     assert!(one_text(&doc, "title").contains(SCRIPT_HOST));
-    for css in ["script", "img", "[onerror]", "b", "iframe", "object", "embed", "link", "[src]"] {
+    for css in [
+        "script",
+        "img",
+        "[onerror]",
+        "b",
+        "iframe",
+        "object",
+        "embed",
+        "link",
+        "[src]",
+    ] {
         assert_eq!(doc.select(&sel(css)).count(), 0, "no {css} in the DOM");
     }
     for e in doc.select(&sel("*")) {
@@ -229,10 +274,7 @@ fn chromium_shows_counts_fixes_and_hostile_names_as_text_and_no_secrets() {
     }
 
     // Self-contained: inline CSS only, links only to the docs or within the page.
-    let style = doc
-        .select(&sel("style"))
-        .map(text_of)
-        .collect::<String>();
+    let style = doc.select(&sel("style")).map(text_of).collect::<String>();
     assert!(!style.is_empty(), "inline CSS");
     assert!(!style.contains("url(") && !style.contains("@import") && !style.contains("@font-face"));
     for a in doc.select(&sel("a[href]")) {
@@ -272,9 +314,15 @@ fn chromium_shows_counts_fixes_and_hostile_names_as_text_and_no_secrets() {
     );
     assert_eq!(
         get("Nested"),
-        format!(r#"{{"AccessToken":"{}","Note":"<b>bold</b>"}}"#, sanitize::MASK)
+        format!(
+            r#"{{"AccessToken":"{}","Note":"<b>bold</b>"}}"#,
+            sanitize::MASK
+        )
     );
-    assert_eq!((get("Authenticated"), get("Seen")), ("true".into(), "null".into()));
+    assert_eq!(
+        (get("Authenticated"), get("Seen")),
+        ("true".into(), "null".into())
+    );
     assert_eq!(
         one_text(&doc, &format!("{proxy} .message")),
         "Tunnel through http://proxy:8080 worked with basic authentication."
@@ -290,10 +338,18 @@ fn screenshot_is_a_rendered_page_not_a_blank_one() {
     let dir = tempfile::tempdir().expect("temp dir");
     let page = render_fixture(dir.path());
     let blank = dir.path().join("blank.html");
-    std::fs::write(&blank, "<!DOCTYPE html><html><head><title>b</title></head><body></body></html>")
-        .expect("blank page");
+    std::fs::write(
+        &blank,
+        "<!DOCTYPE html><html><head><title>b</title></head><body></body></html>",
+    )
+    .expect("blank page");
     let (w, h) = (1200, 2000);
-    let shot = browser::png::decode(&browser::screenshot(&page, &dir.path().join("shot.png"), w, h));
+    let shot = browser::png::decode(&browser::screenshot(
+        &page,
+        &dir.path().join("shot.png"),
+        w,
+        h,
+    ));
     let empty = browser::png::decode(&browser::screenshot(
         &blank,
         &dir.path().join("blank.png"),
@@ -301,11 +357,22 @@ fn screenshot_is_a_rendered_page_not_a_blank_one() {
         h,
     ));
     for img in [&shot, &empty] {
-        assert_eq!((img.width, img.height), (w, h), "IHDR size is the window size");
+        assert_eq!(
+            (img.width, img.height),
+            (w, h),
+            "IHDR size is the window size"
+        );
     }
-    assert_eq!(empty.distinct_colours(), 1, "a blank page is one flat colour");
+    assert_eq!(
+        empty.distinct_colours(),
+        1,
+        "a blank page is one flat colour"
+    );
     let colours = shot.distinct_colours();
-    assert!(colours >= 32, "the report shows text and colour: {colours} distinct pixel values");
+    assert!(
+        colours >= 32,
+        "the report shows text and colour: {colours} distinct pixel values"
+    );
     assert!(
         shot.compressed > empty.compressed * 4,
         "report {} bytes of image data vs blank {}",
@@ -323,30 +390,42 @@ fn cli_accepts_the_envelope_and_arrays() {
     let both = dir.path().join("both.json");
     let mut events = report.clone();
     events["Command"] = json!("events");
-    std::fs::write(&both, json!([{"Ok": true, "Report": report}, events]).to_string())
-        .expect("write");
+    std::fs::write(
+        &both,
+        json!([{"Ok": true, "Report": report}, events]).to_string(),
+    )
+    .expect("write");
     for (from, findings, blocking) in [(&envelope, 11, 4), (&both, 22, 8)] {
         let out = dir.path().join("out.html");
         let r = wbdiag(
-            &["report", "--from", &from.to_string_lossy(), "--out", &out.to_string_lossy()],
+            &[
+                "report",
+                "--from",
+                &from.to_string_lossy(),
+                "--out",
+                &out.to_string_lossy(),
+            ],
             LIMIT,
         );
         assert_eq!(r.code, 0, "{}", describe(&r));
         assert!(
-            r.stdout.contains(&format!("{findings} findings, {blocking} findings block")),
+            r.stdout
+                .contains(&format!("{findings} findings, {blocking} findings block")),
             "{}",
             describe(&r)
         );
         let doc = Html::parse_document(&std::fs::read_to_string(&out).expect("html"));
         assert_eq!(doc.select(&sel("article.finding")).count(), findings);
-        assert!(!one_text(&doc, "#computer-name").is_empty(), "host name by default");
+        assert!(
+            !one_text(&doc, "#computer-name").is_empty(),
+            "host name by default"
+        );
     }
-    let sources: Vec<String> = Html::parse_document(
-        &std::fs::read_to_string(dir.path().join("out.html")).expect("html"),
-    )
-    .select(&sel("li.source"))
-    .filter_map(|li| li.value().attr("data-command").map(str::to_string))
-    .collect();
+    let sources: Vec<String> =
+        Html::parse_document(&std::fs::read_to_string(dir.path().join("out.html")).expect("html"))
+            .select(&sel("li.source"))
+            .filter_map(|li| li.value().attr("data-command").map(str::to_string))
+            .collect();
     assert_eq!(sources, ["prerequisites", "events"]);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .expect("list")
@@ -399,7 +478,11 @@ fn cli_bad_input_exits_2_with_the_reason() {
         all.extend(args.iter().copied());
         let r = wbdiag(&all, LIMIT);
         assert_eq!(r.code, 2, "{all:?}: {}", describe(&r));
-        assert!(r.stderr.contains(why), "{all:?} says {why:?}: {}", describe(&r));
+        assert!(
+            r.stderr.contains(why),
+            "{all:?} says {why:?}: {}",
+            describe(&r)
+        );
         assert!(!Path::new(&out).exists(), "{all:?} wrote nothing");
     }
 }
@@ -426,7 +509,10 @@ fn engine_report_command_options() {
     assert_eq!(rep["Command"], "report");
     assert_eq!(rep["Summary"]["Pass"], 1);
     let result = &rep["Results"][0];
-    assert_eq!((&result["Id"], &result["Status"]), (&json!("REPORT-HTML"), &json!("Pass")));
+    assert_eq!(
+        (&result["Id"], &result["Status"]),
+        (&json!("REPORT-HTML"), &json!("Pass"))
+    );
     let bytes = std::fs::metadata(&path).expect("written").len();
     let ev = &result["Evidence"];
     assert_eq!(ev["Path"], json!(path.to_string_lossy()));
@@ -443,24 +529,51 @@ fn engine_report_command_options() {
         let e = run(options);
         assert_eq!(e["Ok"], false, "{e}");
         assert_eq!(e["Error"]["Code"], "InvalidInput", "{e}");
-        e["Error"]["Message"].as_str().unwrap_or_default().to_string()
+        e["Error"]["Message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     };
     let p = path.to_string_lossy().into_owned();
     let mut broken = report.clone();
     broken["Results"][4]["Evidence"] = json!([1]);
     let cases = [
-        (json!({"Report": report, "Path": p, "Colour": "red"}), "unknown field `Colour`"),
-        (json!({"Report": report}), "Path (the HTML file to write) is required"),
-        (json!({"Path": p}), "Report (the report JSON) or ReportPath (a file) is required"),
-        (json!({"Report": report, "ReportPath": "x.json", "Path": p}), "not both"),
-        (json!({"Report": report, "Path": dir.path()}), "is a directory"),
+        (
+            json!({"Report": report, "Path": p, "Colour": "red"}),
+            "unknown field `Colour`",
+        ),
+        (
+            json!({"Report": report}),
+            "Path (the HTML file to write) is required",
+        ),
+        (
+            json!({"Path": p}),
+            "Report (the report JSON) or ReportPath (a file) is required",
+        ),
+        (
+            json!({"Report": report, "ReportPath": "x.json", "Path": p}),
+            "not both",
+        ),
+        (
+            json!({"Report": report, "Path": dir.path()}),
+            "is a directory",
+        ),
         (
             json!({"Report": report, "Path": dir.path().join("no/such/dir/x.html")}),
             "does not exist",
         ),
-        (json!({"Report": report, "Path": p, "GeneratedAt": "soon"}), "GeneratedAt: expected a date"),
-        (json!({"Report": broken, "Path": p}), "Report.Results[4].Evidence: expected an object"),
-        (json!({"Report": [report, {"Ok": true}], "Path": p}), "Report[1]: Ok is true but there is no Report"),
+        (
+            json!({"Report": report, "Path": p, "GeneratedAt": "soon"}),
+            "GeneratedAt: expected a date",
+        ),
+        (
+            json!({"Report": broken, "Path": p}),
+            "Report.Results[4].Evidence: expected an object",
+        ),
+        (
+            json!({"Report": [report, {"Ok": true}], "Path": p}),
+            "Report[1]: Ok is true but there is no Report",
+        ),
     ];
     for (options, why) in cases {
         let shown = options.to_string();

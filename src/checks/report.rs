@@ -148,7 +148,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), WbdError> {
         .and_then(|()| file.sync_all())
         .map_err(|e| fail("write", e));
     drop(file);
-    let renamed = written.and_then(|()| std::fs::rename(&tmp, path).map_err(|e| fail("replace", e)));
+    let renamed =
+        written.and_then(|()| std::fs::rename(&tmp, path).map_err(|e| fail("replace", e)));
     if renamed.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

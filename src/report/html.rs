@@ -81,6 +81,7 @@ struct BlockingView {
     title: String,
     target: String,
     fix: String,
+    message: String,
 }
 
 struct AreaView {
@@ -236,6 +237,7 @@ pub fn render(reports: &[Report], info: &PageInfo) -> Result<Rendered, WbdError>
                 title: r.title.clone(),
                 target: r.target.clone(),
                 fix: r.remediation.clone(),
+                message: r.message.clone(),
             });
         }
         areas[area].findings.push(finding(r, command, anchor));
@@ -347,8 +349,11 @@ mod tests {
 
     #[test]
     fn nothing_blocking_says_so() {
-        let page =
-            render(&[report(vec![result("PRE-OS", Status::Pass, "s", "")])], &info()).expect("ok");
+        let page = render(
+            &[report(vec![result("PRE-OS", Status::Pass, "s", "")])],
+            &info(),
+        )
+        .expect("ok");
         assert_eq!(page.blocking, 0);
         assert!(page.html.contains("id=\"nothing-blocks\""));
         assert!(page.html.contains("<dd id=\"count-pass\">1</dd>"));

@@ -49,7 +49,8 @@ pub fn read_file(path: &Path) -> Result<Vec<Report>, WbdError> {
     let text = crate::text::decode_text(&bytes, &what)?;
     drop(bytes);
     let value = crate::snapshot::load::parse_json(&text, &what)?;
-    decode(&Node::at(&value, "$")).map_err(|e| WbdError::new(e.code, format!("{what}: {}", e.message)))
+    decode(&Node::at(&value, "$"))
+        .map_err(|e| WbdError::new(e.code, format!("{what}: {}", e.message)))
 }
 
 /// Decodes one report, one envelope, or an array of them (at least one).
@@ -189,7 +190,11 @@ mod tests {
         assert_eq!(one.len(), 1);
         assert_eq!(
             one[0].summary,
-            Summary { pass: 1, fail: 1, ..Summary::default() },
+            Summary {
+                pass: 1,
+                fail: 1,
+                ..Summary::default()
+            },
             "recounted, not trusted"
         );
         let env = json!({"Ok": true, "Report": r});
@@ -227,7 +232,10 @@ mod tests {
             "Report: is an error envelope (Ok is false: no file), not a report"
         );
         assert_eq!(msg(json!([])), "Report: holds no report");
-        assert_eq!(msg(json!({"Command": "x"})), "Report: missing Results (is this a report?)");
+        assert_eq!(
+            msg(json!({"Command": "x"})),
+            "Report: missing Results (is this a report?)"
+        );
         assert!(msg(json!(5)).starts_with("Report: expected a report object"));
     }
 }

@@ -210,7 +210,10 @@ mod tests {
 
     #[test]
     fn every_prefix_is_upper_case_and_listed_once() {
-        let all: Vec<&str> = AREAS.iter().flat_map(|a| a.prefixes.iter().copied()).collect();
+        let all: Vec<&str> = AREAS
+            .iter()
+            .flat_map(|a| a.prefixes.iter().copied())
+            .collect();
         for p in &all {
             assert_eq!(*p, p.to_ascii_uppercase());
             assert_eq!(all.iter().filter(|q| *q == p).count(), 1, "{p}");

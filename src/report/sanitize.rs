@@ -184,6 +184,9 @@ mod tests {
             })
         );
         let text = shown.to_string();
-        assert!(!text.contains("hunter2") && !text.contains("Tr0ub4dor"), "{text}");
+        assert!(
+            !text.contains("hunter2") && !text.contains("Tr0ub4dor"),
+            "{text}"
+        );
     }
 }

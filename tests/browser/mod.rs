@@ -25,26 +25,32 @@ pub struct Output {
     pub stderr: String,
 }
 
-/// The Chromium executable: `/usr/bin/chromium` (Debian), else `chromium` or
-/// `chromium-browser` on PATH. Fails the test when there is none.
-pub fn executable() -> PathBuf {
-    let fixed = PathBuf::from("/usr/bin/chromium");
+/// What the tests say when there is no Chromium.
+pub const MISSING: &str =
+    "Chromium is not installed, and the HTML report tests need a real browser: \
+     run `bash scripts/install-deps.sh --test` (CI installs it); these tests never skip";
+
+/// Finds Chromium: `fixed` (Debian's `/usr/bin/chromium`), else `chromium` or
+/// `chromium-browser` in the folders of `path_var` (a PATH value).
+pub fn locate(fixed: &Path, path_var: &std::ffi::OsStr) -> Result<PathBuf, String> {
     if fixed.is_file() {
-        return fixed;
+        return Ok(fixed.to_path_buf());
     }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for dir in std::env::split_paths(&path) {
+    for dir in std::env::split_paths(path_var) {
         for name in ["chromium", "chromium-browser"] {
             let candidate = dir.join(name);
             if candidate.is_file() {
-                return candidate;
+                return Ok(candidate);
             }
         }
     }
-    panic!(
-        "Chromium is not installed, and the HTML report tests need a real browser: \
-         run `bash scripts/install-deps.sh --test` (CI installs it); these tests never skip"
-    );
+    Err(MISSING.to_string())
+}
+
+/// The Chromium executable; fails the test when there is none.
+pub fn executable() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    locate(Path::new("/usr/bin/chromium"), &path).unwrap_or_else(|why| panic!("{why}"))
 }
 
 fn drain(mut pipe: impl Read + Send + 'static, tx: mpsc::Sender<(bool, String)>, is_out: bool) {

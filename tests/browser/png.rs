@@ -31,7 +31,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -119,8 +123,16 @@ pub fn decode(png: &[u8]) -> Image {
         let filter = raw[y * (stride + 1)];
         let line = &raw[y * (stride + 1) + 1..(y + 1) * (stride + 1)];
         for x in 0..stride {
-            let a = if x >= bpp { pixels[y * stride + x - bpp] } else { 0 };
-            let b = if y > 0 { pixels[(y - 1) * stride + x] } else { 0 };
+            let a = if x >= bpp {
+                pixels[y * stride + x - bpp]
+            } else {
+                0
+            };
+            let b = if y > 0 {
+                pixels[(y - 1) * stride + x]
+            } else {
+                0
+            };
             let c = if x >= bpp && y > 0 {
                 pixels[(y - 1) * stride + x - bpp]
             } else {
