@@ -19,6 +19,7 @@ pub fn run(request: &Request, control: &Control) -> Result<Report, WbdError> {
         Command::Prerequisites => checks::prerequisites::run(&request.options, control)?,
         Command::Events => checks::events::run(&request.options, control)?,
         Command::Permissions => checks::permissions::run(&request.options, control)?,
+        Command::All => checks::all::run(&request.options, control)?,
         #[cfg(debug_assertions)]
         Command::SelfTestPanic => panic!("self-test panic requested"),
     };

@@ -19,6 +19,8 @@ pub enum Command {
     Events,
     /// The connector account's writeback rights, and one user's diagnosis.
     Permissions,
+    /// Every suite that has input, in one report (see [`crate::checks::all`]).
+    All,
     /// Debug builds only: panics, so tests can prove the C ABI contains panics.
     #[cfg(debug_assertions)]
     SelfTestPanic,
@@ -32,6 +34,7 @@ impl Command {
             Command::Prerequisites => "prerequisites",
             Command::Events => "events",
             Command::Permissions => "permissions",
+            Command::All => "all",
             #[cfg(debug_assertions)]
             Command::SelfTestPanic => "selftest-panic",
         }
@@ -90,13 +93,14 @@ pub fn parse(text: &str) -> Result<Request, WbdError> {
         "prerequisites" => Command::Prerequisites,
         "events" => Command::Events,
         "permissions" => Command::Permissions,
+        "all" => Command::All,
         #[cfg(debug_assertions)]
         "selftest-panic" => Command::SelfTestPanic,
         _ => {
             return Err(WbdError::new(
                 ErrorCode::UnknownCommand,
                 format!(
-                    "unknown command '{name}'; known commands: connectivity, prerequisites, events, permissions"
+                    "unknown command '{name}'; known commands: connectivity, prerequisites, events, permissions, all"
                 ),
             ))
         }
@@ -124,7 +128,9 @@ mod tests {
             (Command::Permissions, "permissions")
         );
         let e = parse(r#"{"Command":"nope"}"#).expect_err("unknown");
-        assert!(e.message.ends_with("events, permissions"), "{}", e.message);
+        assert!(e.message.ends_with("events, permissions, all"), "{}", e.message);
+        let a = parse(r#"{"Command":"ALL","Options":{"Suites":["events"]}}"#).expect("valid");
+        assert_eq!((a.command, a.command.name()), (Command::All, "all"));
     }
 
     #[test]
