@@ -64,12 +64,12 @@ pub fn direct(suite: Suite, opts: &Options) -> Plan {
             Plan::Run(Value::Object(with_config))
         }
         Suite::Prerequisites => no_input(
-            "No environment snapshot and no Connect configuration export were supplied, so the prerequisite rules did not run.",
+            "No snapshot or Connect configuration export was supplied; the prerequisite rules did not run.",
             format!("{SNAPSHOT_HOWTO}; add --server-config DIR (Options.ServerConfigPath) for a Get-ADSyncServerConfiguration -Path DIR export."),
         ),
         Suite::Permissions if has_snapshot => Plan::Run(with_now(with_config, opts.now.as_deref())),
         Suite::Permissions => no_input(
-            "No environment snapshot was supplied, so the connector account's writeback rights were not evaluated.",
+            "No snapshot was supplied; the connector account's writeback rights were not evaluated.",
             format!("{SNAPSHOT_HOWTO}; the snapshot includes the permission data unless -SkipPermissions is given."),
         ),
         Suite::Events => match &opts.events_path {
@@ -79,7 +79,7 @@ pub fn direct(suite: Suite, opts: &Options) -> Plan {
                 Plan::Run(with_now(o, opts.now.as_deref()))
             }
             None => no_input(
-                "No Application log export was supplied, so the event-log diagnosis did not run.",
+                "No Application log export was supplied; the event-log diagnosis did not run.",
                 EVENTS_HOWTO.to_string(),
             ),
         },
