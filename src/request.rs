@@ -128,7 +128,11 @@ mod tests {
             (Command::Permissions, "permissions")
         );
         let e = parse(r#"{"Command":"nope"}"#).expect_err("unknown");
-        assert!(e.message.ends_with("events, permissions, all"), "{}", e.message);
+        assert!(
+            e.message.ends_with("events, permissions, all"),
+            "{}",
+            e.message
+        );
         let a = parse(r#"{"Command":"ALL","Options":{"Suites":["events"]}}"#).expect("valid");
         assert_eq!((a.command, a.command.name()), (Command::All, "all"));
     }

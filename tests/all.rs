@@ -70,7 +70,11 @@ fn every_suite_runs_on_its_input_and_tags_its_results() {
         "Connectivity": loopback(),
     }));
     assert_eq!(report["Command"], "all");
-    assert!(ids_of(&report, "SUITE-").is_empty(), "{:#}", report["Results"]);
+    assert!(
+        ids_of(&report, "SUITE-").is_empty(),
+        "{:#}",
+        report["Results"]
+    );
     for (prefix, suite) in [
         ("PRE-", "prerequisites"),
         ("PERM-", "permissions"),
@@ -98,7 +102,10 @@ fn every_suite_runs_on_its_input_and_tags_its_results() {
             firsts.push(s);
         }
     }
-    assert_eq!(firsts, ["prerequisites", "permissions", "events", "connectivity"]);
+    assert_eq!(
+        firsts,
+        ["prerequisites", "permissions", "events", "connectivity"]
+    );
 }
 
 #[test]
@@ -109,20 +116,33 @@ fn with_only_the_network_the_others_say_how_to_supply_their_input() {
         suites,
         ["SUITE-PREREQUISITES", "SUITE-PERMISSIONS", "SUITE-EVENTS"]
     );
-    for r in results(&report).iter().filter(|r| r["Id"].as_str().is_some_and(|i| i.starts_with("SUITE-"))) {
+    for r in results(&report)
+        .iter()
+        .filter(|r| r["Id"].as_str().is_some_and(|i| i.starts_with("SUITE-")))
+    {
         assert_eq!(r["Status"], "Skipped", "{r:#}");
-        assert!(r["Remediation"].as_str().is_some_and(|t| t.contains("--")), "{r:#}");
+        assert!(
+            r["Remediation"].as_str().is_some_and(|t| t.contains("--")),
+            "{r:#}"
+        );
     }
     let conn = ids_of(&report, "CONN-");
     assert!(conn.contains(&"CONN-TCP".to_string()), "{conn:?}");
-    let tcp = results(&report).iter().find(|r| r["Id"] == "CONN-TCP").expect("CONN-TCP");
+    let tcp = results(&report)
+        .iter()
+        .find(|r| r["Id"] == "CONN-TCP")
+        .expect("CONN-TCP");
     assert_eq!(tcp["Status"], "Fail");
 }
 
 #[test]
 fn the_suite_list_leaves_the_others_out() {
     let report = run(json!({"Connectivity": loopback(), "Suites": ["connectivity"]}));
-    assert!(ids_of(&report, "SUITE-").is_empty(), "{:#}", report["Results"]);
+    assert!(
+        ids_of(&report, "SUITE-").is_empty(),
+        "{:#}",
+        report["Results"]
+    );
     assert_eq!(ids_of(&report, "CONN-").len(), results(&report).len());
 }
 
@@ -178,7 +198,13 @@ fn wbdiag(args: &[&str]) -> Out {
 #[test]
 fn the_cli_prints_a_table_or_json_with_the_contract_exit_codes() {
     let endpoint = format!("127.0.0.1:{}", closed_port());
-    let conn = ["--no-default-endpoints", "--endpoint", &endpoint, "--timeout-ms", "500"];
+    let conn = [
+        "--no-default-endpoints",
+        "--endpoint",
+        &endpoint,
+        "--timeout-ms",
+        "500",
+    ];
     let mut args = vec!["all", "--json"];
     args.extend(conn);
     let r = wbdiag(&args);
@@ -191,8 +217,16 @@ fn the_cli_prints_a_table_or_json_with_the_contract_exit_codes() {
     let table = wbdiag(&args);
     assert_eq!(table.code, 1);
     assert!(table.stdout.contains("Skipped  Suite"), "{}", table.stdout);
-    assert!(table.stdout.contains("To run the skipped suites:"), "{}", table.stdout);
-    assert!(table.stdout.contains("--snapshot env.json"), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("To run the skipped suites:"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table.stdout.contains("--snapshot env.json"),
+        "{}",
+        table.stdout
+    );
     let skipped = wbdiag(&["all", "--suite", "events", "--suite", "permissions"]);
     assert_eq!(skipped.code, 0, "only skipped rows: {}", skipped.stdout);
     let events = wbdiag(&[
@@ -207,7 +241,11 @@ fn the_cli_prints_a_table_or_json_with_the_contract_exit_codes() {
     ]);
     assert_eq!(events.code, 0, "{}", events.stdout);
     let report: Value = serde_json::from_str(&events.stdout).expect("JSON");
-    assert!(ids_of(&report, "EVT-HEARTBEAT").len() == 1, "{}", events.stdout);
+    assert!(
+        ids_of(&report, "EVT-HEARTBEAT").len() == 1,
+        "{}",
+        events.stdout
+    );
 }
 
 #[test]
@@ -251,5 +289,8 @@ fn docs_checks_md_lists_every_check_id_the_engine_can_emit() {
     }
     assert!(all.len() >= 150, "found only {} ids", all.len());
     let missing = ids::missing_from(&doc, &all);
-    assert!(missing.is_empty(), "ids missing from docs/checks.md: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "ids missing from docs/checks.md: {missing:?}"
+    );
 }

@@ -60,10 +60,22 @@ fn read(path: &Path) -> Vec<u8> {
 /// The entries of a complete bundle; `server-config/` alternates `\` and `/`.
 fn complete_entries() -> Vec<(String, Entry)> {
     let mut entries = vec![
-        ("manifest.json".to_string(), Entry::File(read(&fixture("bundle/manifest.json")))),
-        ("environment.json".to_string(), Entry::File(read(&fixture("permissions/contoso.json")))),
-        ("events.json".to_string(), Entry::File(read(&fixture("events/healthy.ps7.json")))),
-        ("connectivity.json".to_string(), Entry::File(read(&fixture("bundle/connectivity.json")))),
+        (
+            "manifest.json".to_string(),
+            Entry::File(read(&fixture("bundle/manifest.json"))),
+        ),
+        (
+            "environment.json".to_string(),
+            Entry::File(read(&fixture("permissions/contoso.json"))),
+        ),
+        (
+            "events.json".to_string(),
+            Entry::File(read(&fixture("events/healthy.ps7.json"))),
+        ),
+        (
+            "connectivity.json".to_string(),
+            Entry::File(read(&fixture("bundle/connectivity.json"))),
+        ),
         ("server-config/".to_string(), Entry::Dir),
     ];
     let root = fixture("serverconfig/contoso");
@@ -81,7 +93,10 @@ fn complete_entries() -> Vec<(String, Entry)> {
                 continue;
             }
             let rel = p.strip_prefix(&root).expect("below root");
-            let parts: Vec<String> = rel.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+            let parts: Vec<String> = rel
+                .iter()
+                .map(|c| c.to_string_lossy().into_owned())
+                .collect();
             n += 1;
             let sep = if n % 2 == 0 { "\\" } else { "/" };
             let name = format!("server-config{sep}{}", parts.join(sep));
@@ -135,7 +150,11 @@ fn a_bundle_gives_what_the_suites_give_on_its_files() {
     )
     .expect("bundle runs");
     assert_eq!(bundled.command, "all");
-    assert!(listing(&scratch).is_empty(), "left behind: {:?}", listing(&scratch));
+    assert!(
+        listing(&scratch).is_empty(),
+        "left behind: {:?}",
+        listing(&scratch)
+    );
     assert!(
         !bundled.results.iter().any(|r| r.id.starts_with("SUITE-")),
         "{:#?}",
@@ -165,7 +184,11 @@ fn a_bundle_gives_what_the_suites_give_on_its_files() {
         // The events read result names the file it read.
         for w in &mut want {
             if w.0 == "EVT-READ" {
-                w.1 = got.iter().find(|g| g.0 == "EVT-READ").map(|g| g.1.clone()).unwrap_or_default();
+                w.1 = got
+                    .iter()
+                    .find(|g| g.0 == "EVT-READ")
+                    .map(|g| g.1.clone())
+                    .unwrap_or_default();
             }
         }
         assert_eq!(got, want, "{suite} differs");
@@ -187,7 +210,11 @@ fn a_bundle_gives_what_the_suites_give_on_its_files() {
         .iter()
         .filter(|r| r.id.starts_with("CONN-"))
         .all(|r| r.evidence.get("FromBundle") == Some(&json!(true))));
-    let heartbeat = bundled.results.iter().find(|r| r.id == "EVT-HEARTBEAT").expect("heartbeat");
+    let heartbeat = bundled
+        .results
+        .iter()
+        .find(|r| r.id == "EVT-HEARTBEAT")
+        .expect("heartbeat");
     assert_eq!(format!("{:?}", heartbeat.status), "Pass", "{heartbeat:#?}");
 }
 
@@ -207,11 +234,17 @@ fn unavailable_and_missing_items_become_suite_results() {
         &zip,
         vec![
             ("manifest.json".into(), Entry::File(manifest)),
-            ("environment.json".into(), Entry::File(read(&fixture("permissions/contoso.json")))),
+            (
+                "environment.json".into(),
+                Entry::File(read(&fixture("permissions/contoso.json"))),
+            ),
         ],
     );
-    let report = run(json!({"BundlePath": zip, "TempPath": work.path()}), &Control::new())
-        .expect("runs");
+    let report = run(
+        json!({"BundlePath": zip, "TempPath": work.path()}),
+        &Control::new(),
+    )
+    .expect("runs");
     let suite = |id: &str| {
         report
             .results
@@ -221,11 +254,22 @@ fn unavailable_and_missing_items_become_suite_results() {
     };
     let events = suite("SUITE-EVENTS");
     assert_eq!(format!("{:?}", events.status), "Skipped");
-    assert!(events.message.contains("Get-WinEvent: access is denied"), "{}", events.message);
-    assert_eq!(events.evidence.get("Reason"), Some(&json!("Get-WinEvent: access is denied")));
+    assert!(
+        events.message.contains("Get-WinEvent: access is denied"),
+        "{}",
+        events.message
+    );
+    assert_eq!(
+        events.evidence.get("Reason"),
+        Some(&json!("Get-WinEvent: access is denied"))
+    );
     let conn = suite("SUITE-CONNECTIVITY");
     assert_eq!(format!("{:?}", conn.status), "Error");
-    assert!(conn.message.contains("no connectivity.json"), "{}", conn.message);
+    assert!(
+        conn.message.contains("no connectivity.json"),
+        "{}",
+        conn.message
+    );
     assert!(report.results.iter().any(|r| r.id.starts_with("PERM-")));
     let config = report
         .results
@@ -233,7 +277,11 @@ fn unavailable_and_missing_items_become_suite_results() {
         .find(|r| r.id == "PRE-CONFIG-WRITEBACK")
         .expect("PRE-CONFIG-WRITEBACK");
     assert_eq!(format!("{:?}", config.status), "Skipped");
-    assert!(config.message.contains("ADSync module is not installed"), "{}", config.message);
+    assert!(
+        config.message.contains("ADSync module is not installed"),
+        "{}",
+        config.message
+    );
     assert_eq!(listing(work.path()), ["partial.zip"]);
 }
 
@@ -252,32 +300,67 @@ fn a_bundle_without_connectivity_says_why_it_is_not_probed_here() {
     .expect("runs");
     assert_eq!(report.results.len(), 1, "{:#?}", report.results);
     let r = &report.results[0];
-    assert_eq!((r.id.as_str(), format!("{:?}", r.status).as_str()), ("SUITE-CONNECTIVITY", "Skipped"));
-    assert!(r.message.contains("not probed from this machine"), "{}", r.message);
+    assert_eq!(
+        (r.id.as_str(), format!("{:?}", r.status).as_str()),
+        ("SUITE-CONNECTIVITY", "Skipped")
+    );
+    assert!(
+        r.message.contains("not probed from this machine"),
+        "{}",
+        r.message
+    );
 }
 
 /// Runs a bad bundle: InvalidInput naming the problem, nothing left in the scratch folder.
 fn refused(work: &Path, zip: &Path, needle: &str) {
     let scratch = work.join("scratch");
     std::fs::create_dir_all(&scratch).expect("scratch");
-    let e = run(json!({"BundlePath": zip, "TempPath": scratch}), &Control::new())
-        .expect_err("refused");
+    let e = run(
+        json!({"BundlePath": zip, "TempPath": scratch}),
+        &Control::new(),
+    )
+    .expect_err("refused");
     assert_eq!(e.code, ErrorCode::InvalidInput, "{e}");
     assert!(e.message.contains(needle), "{needle}: {}", e.message);
-    assert!(listing(&scratch).is_empty(), "{needle}: left {:?}", listing(&scratch));
+    assert!(
+        listing(&scratch).is_empty(),
+        "{needle}: left {:?}",
+        listing(&scratch)
+    );
 }
 
 #[test]
 fn unsafe_names_and_links_are_refused_and_nothing_lands_outside() {
     let work = tempfile::tempdir().expect("tempdir");
     let outside = work.path().join("abs-evil");
-    let manifest = || ("manifest.json".to_string(), Entry::File(read(&fixture("bundle/manifest.json"))));
+    let manifest = || {
+        (
+            "manifest.json".to_string(),
+            Entry::File(read(&fixture("bundle/manifest.json"))),
+        )
+    };
     for (name, entry, needle) in [
         ("../evil".to_string(), Entry::File(b"x".to_vec()), "'..'"),
-        ("server-config\\..\\..\\evil".to_string(), Entry::File(b"x".to_vec()), "'..'"),
-        (outside.to_string_lossy().into_owned(), Entry::File(b"x".to_vec()), "absolute"),
-        ("C:\\x".to_string(), Entry::File(b"x".to_vec()), "drive letter"),
-        ("link".to_string(), Entry::Symlink("/etc/passwd"), "symbolic link"),
+        (
+            "server-config\\..\\..\\evil".to_string(),
+            Entry::File(b"x".to_vec()),
+            "'..'",
+        ),
+        (
+            outside.to_string_lossy().into_owned(),
+            Entry::File(b"x".to_vec()),
+            "absolute",
+        ),
+        (
+            "C:\\x".to_string(),
+            Entry::File(b"x".to_vec()),
+            "drive letter",
+        ),
+        (
+            "link".to_string(),
+            Entry::Symlink("/etc/passwd"),
+            "symbolic link",
+        ),
     ] {
         let zip = work.path().join("bad.zip");
         write_zip(&zip, vec![manifest(), (name.clone(), entry)]);
@@ -298,8 +381,14 @@ fn a_zip_bomb_is_stopped_while_inflating() {
     write_zip(
         &zip,
         vec![
-            ("manifest.json".into(), Entry::File(read(&fixture("bundle/manifest.json")))),
-            ("events.json".into(), Entry::File(vec![0u8; 300 * 1024 * 1024])),
+            (
+                "manifest.json".into(),
+                Entry::File(read(&fixture("bundle/manifest.json"))),
+            ),
+            (
+                "events.json".into(),
+                Entry::File(vec![0u8; 300 * 1024 * 1024]),
+            ),
         ],
     );
     let built = started.elapsed();
@@ -314,12 +403,18 @@ fn a_zip_bomb_is_stopped_while_inflating() {
 fn too_many_entries_no_manifest_and_not_a_zip_are_refused() {
     let work = tempfile::tempdir().expect("tempdir");
     let many = work.path().join("many.zip");
-    let mut entries = vec![("manifest.json".to_string(), Entry::File(read(&fixture("bundle/manifest.json"))))];
+    let mut entries = vec![(
+        "manifest.json".to_string(),
+        Entry::File(read(&fixture("bundle/manifest.json"))),
+    )];
     entries.extend((0..10_001).map(|i| (format!("f/{i}"), Entry::Stored(Vec::new()))));
     write_zip(&many, entries);
     refused(work.path(), &many, "10002 entries");
     let bare = work.path().join("bare.zip");
-    write_zip(&bare, vec![("environment.json".into(), Entry::File(b"{}".to_vec()))]);
+    write_zip(
+        &bare,
+        vec![("environment.json".into(), Entry::File(b"{}".to_vec()))],
+    );
     refused(work.path(), &bare, "no manifest.json");
     let text = work.path().join("text.zip");
     std::fs::write(&text, b"this is not a zip").expect("write");
@@ -333,7 +428,10 @@ fn too_many_entries_no_manifest_and_not_a_zip_are_refused() {
     write_zip(
         &twice,
         vec![
-            ("manifest.json".into(), Entry::File(read(&fixture("bundle/manifest.json")))),
+            (
+                "manifest.json".into(),
+                Entry::File(read(&fixture("bundle/manifest.json"))),
+            ),
             ("a/events.json".into(), Entry::File(b"[]".to_vec())),
             ("a\\events.json".into(), Entry::File(b"[]".to_vec())),
         ],
@@ -348,7 +446,10 @@ fn cancelling_a_bundle_run_removes_its_folder() {
     std::fs::create_dir(&scratch).expect("scratch");
     let zip = work.path().join("slow.zip");
     let mut entries = complete_entries();
-    entries.push(("padding.bin".into(), Entry::Stored(vec![7u8; 48 * 1024 * 1024])));
+    entries.push((
+        "padding.bin".into(),
+        Entry::Stored(vec![7u8; 48 * 1024 * 1024]),
+    ));
     write_zip(&zip, entries);
     let control = Control::new();
     let seen_folder = std::thread::scope(|s| {
@@ -368,5 +469,9 @@ fn cancelling_a_bundle_run_removes_its_folder() {
         seen
     });
     assert!(seen_folder, "the extraction folder never appeared");
-    assert!(listing(&scratch).is_empty(), "left behind: {:?}", listing(&scratch));
+    assert!(
+        listing(&scratch).is_empty(),
+        "left behind: {:?}",
+        listing(&scratch)
+    );
 }

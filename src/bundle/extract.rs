@@ -45,7 +45,9 @@ pub fn extract(
             .by_index_raw(i)
             .map_err(|e| WbdError::invalid(format!("bundle '{shown}': entry {i}: {e}")))?;
         let name = entry.name().map_err(|e| {
-            WbdError::invalid(format!("bundle '{shown}': entry {i} has an unreadable name: {e}"))
+            WbdError::invalid(format!(
+                "bundle '{shown}': entry {i} has an unreadable name: {e}"
+            ))
         })?;
         let checked = names::check(&name)?;
         refuse_special(&entry, &checked)?;
@@ -65,9 +67,9 @@ pub fn extract(
         if let Some(parent) = out.parent() {
             create_dirs(parent, dest)?;
         }
-        let mut entry = archive.by_index(i).map_err(|e| {
-            WbdError::invalid(format!("bundle entry '{}': {e}", target.display()))
-        })?;
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| WbdError::invalid(format!("bundle entry '{}': {e}", target.display())))?;
         let compressed = entry.compressed_size();
         let mut file = File::options()
             .write(true)
@@ -156,7 +158,8 @@ fn copy_bounded(
             )));
         }
         let chunk = buf.get(..n).unwrap_or(&buf);
-        out.write_all(chunk).map_err(|e| write_error(Path::new(&name), &e))?;
+        out.write_all(chunk)
+            .map_err(|e| write_error(Path::new(&name), &e))?;
     }
     Ok(written)
 }
@@ -199,7 +202,10 @@ fn outside(path: &Path) -> WbdError {
 fn write_error(path: &Path, e: &std::io::Error) -> WbdError {
     WbdError::new(
         ErrorCode::Internal,
-        format!("cannot write '{}' while extracting the bundle: {e}", path.display()),
+        format!(
+            "cannot write '{}' while extracting the bundle: {e}",
+            path.display()
+        ),
     )
 }
 

@@ -137,9 +137,9 @@ pub fn parse(value: &Value) -> Result<Manifest, WbdError> {
 }
 
 fn parse_item(item: &Node, i: usize) -> Result<Option<Item>, WbdError> {
-    let name = item.opt_text("Name")?.ok_or_else(|| {
-        WbdError::invalid(format!("manifest.json: Items[{i}] has no Name"))
-    })?;
+    let name = item
+        .opt_text("Name")?
+        .ok_or_else(|| WbdError::invalid(format!("manifest.json: Items[{i}] has no Name")))?;
     let Some((known, layout_path)) = LAYOUT.iter().find(|(n, _)| n.eq_ignore_ascii_case(&name))
     else {
         return Ok(None);
@@ -197,7 +197,10 @@ mod tests {
         assert_eq!(m.items.len(), 2);
         let sc = m.item("server-config").expect("listed");
         assert_eq!(sc.status, ItemStatus::Unavailable);
-        assert_eq!(sc.reason.as_deref(), Some("The ADSync module is not installed"));
+        assert_eq!(
+            sc.reason.as_deref(),
+            Some("The ADSync module is not installed")
+        );
         let ps51 = parse(&json!({"CreatedAt": "/Date(1795599000000)/",
             "Items": {"Name": "events", "Path": "events.json", "Status": "Collected"}}))
         .expect("5.1 shapes");
@@ -208,13 +211,25 @@ mod tests {
     fn refuses_what_it_cannot_trust() {
         for (value, needle) in [
             (json!([]), "not a JSON object"),
-            (json!({"Tool": "Other", "CreatedAt": "2026-11-25T09:30:00Z"}), "not by WritebackDiagnostics"),
+            (
+                json!({"Tool": "Other", "CreatedAt": "2026-11-25T09:30:00Z"}),
+                "not by WritebackDiagnostics",
+            ),
             (json!({"Tool": "WritebackDiagnostics"}), "no CreatedAt"),
             (json!({"CreatedAt": "soon"}), "CreatedAt"),
             (manifest(json!([{"Path": "x"}])), "has no Name"),
-            (manifest(json!([{"Name": "events", "Path": "../events.json"}])), "keeps it at"),
-            (manifest(json!([{"Name": "events", "Status": "Maybe"}])), "Collected or Unavailable"),
-            (manifest(json!([{"Name": "events"}, {"Name": "EVENTS"}])), "twice"),
+            (
+                manifest(json!([{"Name": "events", "Path": "../events.json"}])),
+                "keeps it at",
+            ),
+            (
+                manifest(json!([{"Name": "events", "Status": "Maybe"}])),
+                "Collected or Unavailable",
+            ),
+            (
+                manifest(json!([{"Name": "events"}, {"Name": "EVENTS"}])),
+                "twice",
+            ),
         ] {
             let e = parse(&value).expect_err(needle);
             assert!(e.message.contains(needle), "{value}: {}", e.message);

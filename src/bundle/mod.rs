@@ -118,9 +118,7 @@ pub fn open(
     let meta = std::fs::metadata(path)
         .map_err(|e| WbdError::invalid(format!("cannot read bundle '{shown}': {e}")))?;
     if !meta.is_file() {
-        return Err(WbdError::invalid(format!(
-            "bundle '{shown}' is not a file"
-        )));
+        return Err(WbdError::invalid(format!("bundle '{shown}' is not a file")));
     }
     if meta.len() > MAX_BUNDLE_BYTES {
         return Err(WbdError::invalid(format!(

@@ -59,9 +59,8 @@ pub fn parse(value: Value) -> Result<SavedReport, WbdError> {
                     "connectivity.json holds a failed run, not a report: {why}"
                 )));
             }
-            o.remove("Report").ok_or_else(|| {
-                WbdError::invalid("connectivity.json: the envelope has no Report")
-            })?
+            o.remove("Report")
+                .ok_or_else(|| WbdError::invalid("connectivity.json: the envelope has no Report"))?
         }
         other => other,
     };
@@ -75,10 +74,13 @@ pub fn parse(value: Value) -> Result<SavedReport, WbdError> {
                     )));
                 }
             }
-            let started = o.get("StartedAt").and_then(Value::as_str).map(str::to_string);
-            let results = o.remove("Results").ok_or_else(|| {
-                WbdError::invalid("connectivity.json has no Results")
-            })?;
+            let started = o
+                .get("StartedAt")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let results = o
+                .remove("Results")
+                .ok_or_else(|| WbdError::invalid("connectivity.json has no Results"))?;
             (started, results)
         }
         _ => {
@@ -90,7 +92,11 @@ pub fn parse(value: Value) -> Result<SavedReport, WbdError> {
     let results = match results {
         Value::Array(list) => list,
         single @ Value::Object(_) => vec![single],
-        _ => return Err(WbdError::invalid("connectivity.json: Results is not a list")),
+        _ => {
+            return Err(WbdError::invalid(
+                "connectivity.json: Results is not a list",
+            ))
+        }
     };
     let results = results
         .into_iter()
@@ -126,7 +132,11 @@ mod tests {
             json!([result("CONN-TCP")]),
             json!(result("CONN-TCP")),
         ] {
-            let v = if value.get("Id").is_some() { json!({"Results": value}) } else { value };
+            let v = if value.get("Id").is_some() {
+                json!({"Results": value})
+            } else {
+                value
+            };
             let saved = parse(v).expect("reads");
             assert_eq!(saved.results.len(), 1);
             assert_eq!(saved.results[0].id, "CONN-TCP");
@@ -136,9 +146,15 @@ mod tests {
     #[test]
     fn refuses_other_content() {
         for (value, needle) in [
-            (json!({"Ok": false, "Error": {"Code": "InvalidInput", "Message": "bad"}}), "failed run"),
+            (
+                json!({"Ok": false, "Error": {"Code": "InvalidInput", "Message": "bad"}}),
+                "failed run",
+            ),
             (json!({"Ok": true}), "no Report"),
-            (json!({"Command": "events", "Results": []}), "'events' report"),
+            (
+                json!({"Command": "events", "Results": []}),
+                "'events' report",
+            ),
             (json!({"Command": "connectivity"}), "no Results"),
             (json!("text"), "neither"),
             (json!({"Results": [{"Id": "CONN-TCP"}]}), "Results[0]"),

@@ -109,8 +109,13 @@ mod tests {
 
     #[test]
     fn a_missing_parent_is_an_error() {
-        let e = Scratch::create(Some(Path::new("/nonexistent/wbdiag/parent"))).expect_err("no parent");
+        let e =
+            Scratch::create(Some(Path::new("/nonexistent/wbdiag/parent"))).expect_err("no parent");
         assert_eq!(e.code, ErrorCode::InvalidInput);
-        assert!(e.message.contains("cannot create a temporary folder"), "{}", e.message);
+        assert!(
+            e.message.contains("cannot create a temporary folder"),
+            "{}",
+            e.message
+        );
     }
 }

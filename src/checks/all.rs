@@ -230,21 +230,33 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
         match p {
             Plan::Run(o) => {
                 index += 1;
-                let share = suite::Share { index, count, start };
+                let share = suite::Share {
+                    index,
+                    count,
+                    start,
+                };
                 match suite::run(s, &o, share, control) {
                     Ok(mut results) => {
                         suite::tag(&mut results, s, false);
                         out.extend(results);
                     }
                     Err(e) if matches!(e.code, ErrorCode::Cancelled | ErrorCode::Panic) => {
-                        return Err(if control.is_cancelled() { cancelled() } else { e });
+                        return Err(if control.is_cancelled() {
+                            cancelled()
+                        } else {
+                            e
+                        });
                     }
                     Err(e) => out.push(suite::failed(s, &e)),
                 }
             }
             Plan::Saved(path) => {
                 index += 1;
-                let share = suite::Share { index, count, start };
+                let share = suite::Share {
+                    index,
+                    count,
+                    start,
+                };
                 control.set_progress(
                     share.percent(0),
                     share.activity(s, "Reading the saved connectivity report"),
@@ -285,13 +297,25 @@ mod tests {
             (json!({"Now": "later"}), "not a time"),
             (json!({"EventsPath": " "}), "EventsPath is empty"),
             (json!({"SnapshotPath": "a", "Snapshot": {}}), "not both"),
-            (json!({"BundlePath": "b.zip", "EventsPath": "e.json"}), "EventsPath cannot be given"),
-            (json!({"BundlePath": "b.zip", "Connectivity": {}}), "Connectivity cannot be given"),
+            (
+                json!({"BundlePath": "b.zip", "EventsPath": "e.json"}),
+                "EventsPath cannot be given",
+            ),
+            (
+                json!({"BundlePath": "b.zip", "Connectivity": {}}),
+                "Connectivity cannot be given",
+            ),
             (json!({"Connectivity": []}), "must be a JSON object"),
-            (json!({"Connectivity": {"Bogus": 1}}), "Connectivity options"),
+            (
+                json!({"Connectivity": {"Bogus": 1}}),
+                "Connectivity options",
+            ),
             (json!({"Connectivity": {"Cloud": "mars"}}), "mars"),
             (json!({"Connectivity": {"Endpoints": [":443"]}}), ""),
-            (json!({"Connectivity": {"NoDefaultEndpoints": true}}), "no endpoints"),
+            (
+                json!({"Connectivity": {"NoDefaultEndpoints": true}}),
+                "no endpoints",
+            ),
             (json!({"Connectivity": {"TimeoutMs": 0}}), "TimeoutMs is 0"),
         ] {
             let e = run(&opts, &Control::new()).expect_err("rejected");
@@ -321,7 +345,10 @@ mod tests {
         )
         .expect("runs");
         let ids: Vec<&str> = out.iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(ids, ["SUITE-PREREQUISITES", "SUITE-PERMISSIONS", "SUITE-EVENTS"]);
+        assert_eq!(
+            ids,
+            ["SUITE-PREREQUISITES", "SUITE-PERMISSIONS", "SUITE-EVENTS"]
+        );
         for r in &out {
             assert_eq!(r.status, crate::api::Status::Skipped);
             assert!(r.remediation.contains("On the Connect server run"), "{r:?}");
@@ -347,11 +374,13 @@ mod tests {
             &Control::new(),
         )
         .expect("runs");
-        let events = out.iter().find(|r| r.id == "SUITE-EVENTS").expect("SUITE-EVENTS");
+        let events = out
+            .iter()
+            .find(|r| r.id == "SUITE-EVENTS")
+            .expect("SUITE-EVENTS");
         assert_eq!(events.status, crate::api::Status::Error);
         assert!(events.message.contains("cannot read"), "{}", events.message);
-        assert!(out
-            .iter()
-            .any(|r| r.id.starts_with("PRE-") && r.evidence.get("Suite") == Some(&json!("prerequisites"))));
+        assert!(out.iter().any(|r| r.id.starts_with("PRE-")
+            && r.evidence.get("Suite") == Some(&json!("prerequisites"))));
     }
 }

@@ -119,9 +119,11 @@ fn find(bundle: &Bundle, item: &str, entry: &str, suite: Suite, howto: &str) -> 
             }))
         }
         (_, Some(path)) => Found::Here(path),
-        (Some(ItemStatus::Collected), None) => Found::Missing(Plan::Fail(WbdError::invalid(format!(
-            "the bundle's manifest lists {item} as collected, but the bundle has no {entry}"
-        )))),
+        (Some(ItemStatus::Collected), None) => {
+            Found::Missing(Plan::Fail(WbdError::invalid(format!(
+                "the bundle's manifest lists {item} as collected, but the bundle has no {entry}"
+            ))))
+        }
         (None, None) => Found::Missing(Plan::Skip(Skip {
             outcome: "NotInBundle",
             message: format!("The bundle holds no {entry} and its manifest does not list {item}."),
@@ -138,7 +140,13 @@ fn path_value(p: &Path) -> Value {
 /// The plan of `suite` from an extracted bundle.
 pub fn from_bundle(suite: Suite, bundle: &Bundle, now: Option<&str>) -> Plan {
     let env_howto = format!("{SNAPSHOT_HOWTO}.");
-    let environment = find(bundle, "environment", bundle::ENVIRONMENT, suite, &env_howto);
+    let environment = find(
+        bundle,
+        "environment",
+        bundle::ENVIRONMENT,
+        suite,
+        &env_howto,
+    );
     let config = find(
         bundle,
         "server-config",
@@ -181,19 +189,23 @@ pub fn from_bundle(suite: Suite, bundle: &Bundle, now: Option<&str>) -> Plan {
             }
             Found::Missing(plan) => plan,
         },
-        Suite::Events => {
-            match find(bundle, "events", bundle::EVENTS, suite, EVENTS_HOWTO) {
-                Found::Here(p) => {
-                    let mut o = Map::new();
-                    o.insert("Path".into(), path_value(&p));
-                    let created = bundle.manifest.created_at.to_string();
-                    Plan::Run(with_now(o, Some(now.unwrap_or(&created))))
-                }
-                Found::Missing(plan) => plan,
+        Suite::Events => match find(bundle, "events", bundle::EVENTS, suite, EVENTS_HOWTO) {
+            Found::Here(p) => {
+                let mut o = Map::new();
+                o.insert("Path".into(), path_value(&p));
+                let created = bundle.manifest.created_at.to_string();
+                Plan::Run(with_now(o, Some(now.unwrap_or(&created))))
             }
-        }
+            Found::Missing(plan) => plan,
+        },
         Suite::Connectivity => {
-            match find(bundle, "connectivity", bundle::CONNECTIVITY, suite, CONNECTIVITY_HOWTO) {
+            match find(
+                bundle,
+                "connectivity",
+                bundle::CONNECTIVITY,
+                suite,
+                CONNECTIVITY_HOWTO,
+            ) {
                 Found::Here(p) => Plan::Saved(p),
                 Found::Missing(Plan::Skip(mut skip)) => {
                     skip.message.push_str(" Connectivity is not probed from this machine: its probes would test this machine's network, not the Connect server's.");

@@ -127,7 +127,8 @@ pub fn skipped(suite: Suite, skip: Skip) -> CheckResult {
         skip.message,
     );
     r.remediation = skip.remediation;
-    r.evidence.insert("Outcome".into(), Value::from(skip.outcome));
+    r.evidence
+        .insert("Outcome".into(), Value::from(skip.outcome));
     if let Some(reason) = skip.reason {
         r.evidence.insert("Reason".into(), Value::from(reason));
     }
@@ -140,13 +141,18 @@ pub fn failed(suite: Suite, error: &WbdError) -> CheckResult {
         suite,
         Status::Error,
         format!("{} could not run", suite.title()),
-        format!("The {} suite could not run: {}", suite.name(), error.message),
+        format!(
+            "The {} suite could not run: {}",
+            suite.name(),
+            error.message
+        ),
     );
     r.remediation = format!(
         "Fix the input the message names and run again; wbdiag {} with the same file shows the same error on its own.",
         suite.name()
     );
-    r.evidence.insert("Outcome".into(), Value::from("InputError"));
+    r.evidence
+        .insert("Outcome".into(), Value::from("InputError"));
     r.evidence
         .insert("ErrorCode".into(), Value::from(error.code.to_string()));
     r
@@ -155,8 +161,7 @@ pub fn failed(suite: Suite, error: &WbdError) -> CheckResult {
 /// Marks each result with the suite it came from.
 pub fn tag(results: &mut [CheckResult], suite: Suite, from_bundle: bool) {
     for r in results {
-        r.evidence
-            .insert("Suite".into(), Value::from(suite.name()));
+        r.evidence.insert("Suite".into(), Value::from(suite.name()));
         if from_bundle {
             r.evidence.insert("FromBundle".into(), Value::from(true));
         }
@@ -224,7 +229,10 @@ pub fn run(
             }
             let now = own.progress();
             if now != shown {
-                control.set_progress(share.percent(now.percent), share.activity(suite, &now.activity));
+                control.set_progress(
+                    share.percent(now.percent),
+                    share.activity(suite, &now.activity),
+                );
                 shown = now;
             }
             if worker.is_finished() {
