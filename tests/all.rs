@@ -294,3 +294,48 @@ fn docs_checks_md_lists_every_check_id_the_engine_can_emit() {
         "ids missing from docs/checks.md: {missing:?}"
     );
 }
+
+#[test]
+fn cancelling_inside_a_suite_stops_the_whole_run_and_progress_names_the_suite() {
+    // Accepts connections and never answers, so the TLS stage waits for its deadline.
+    let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let endpoint = format!("127.0.0.1:{}", silent.local_addr().expect("addr").port());
+    let options = json!({"Suites": ["events", "connectivity"],
+        "EventsPath": fixture("events/healthy.ps7.json"), "Now": "2024-06-03T11:05:00Z",
+        "Connectivity": {"NoDefaultEndpoints": true, "Endpoints": [endpoint], "TimeoutMs": 20000}});
+    let text = json!({"Command": "all", "Options": options}).to_string();
+    let req = request::parse(&text).expect("request");
+    let control = Control::new();
+    let started = Instant::now();
+    let (outcome, seen) = std::thread::scope(|s| {
+        let worker = s.spawn(|| engine::run(&req, &control));
+        let mut seen = String::new();
+        while !worker.is_finished() && started.elapsed() < Duration::from_secs(15) {
+            let p = control.progress();
+            if p.activity.starts_with("Suite 2 of 2: connectivity") {
+                seen = p.activity;
+                std::thread::sleep(Duration::from_millis(200));
+                control.cancel();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        (worker.join().expect("no panic"), seen)
+    });
+    assert!(
+        !seen.is_empty(),
+        "progress never named the connectivity suite"
+    );
+    let e = outcome.expect_err("cancelled");
+    assert_eq!(
+        e.code,
+        writeback_diagnostics::error::ErrorCode::Cancelled,
+        "{e}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "cancellation took {:?}",
+        started.elapsed()
+    );
+    drop(silent);
+}
