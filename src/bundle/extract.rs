@@ -118,7 +118,7 @@ fn refuse_special<R: Read>(
 /// Copies one entry, counting inflated bytes against the per-entry, total and ratio limits.
 fn copy_bounded(
     entry: &mut impl Read,
-    out: &mut File,
+    out: &mut impl Write,
     target: &EntryPath,
     compressed: u64,
     total_before: u64,
@@ -211,4 +211,53 @@ fn write_error(path: &Path, e: &std::io::Error) -> WbdError {
 
 fn cancelled() -> WbdError {
     WbdError::new(ErrorCode::Cancelled, "the bundle extraction was cancelled")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> EntryPath {
+        names::check("events.json").expect("valid name")
+    }
+
+    fn copy(len: u64, compressed: u64, before: u64) -> Result<u64, WbdError> {
+        let mut zeros = std::io::repeat(0).take(len);
+        copy_bounded(
+            &mut zeros,
+            &mut std::io::sink(),
+            &target(),
+            compressed,
+            before,
+            &Control::new(),
+        )
+    }
+
+    #[test]
+    fn counts_what_is_inflated_against_every_limit() {
+        assert_eq!(
+            copy(3 * RATIO_FLOOR_BYTES, RATIO_FLOOR_BYTES, 0).ok(),
+            Some(3 * RATIO_FLOOR_BYTES)
+        );
+        let e = copy(MAX_ENTRY_BYTES + 1, MAX_ENTRY_BYTES, 0).expect_err("entry limit");
+        assert!(e.message.contains("256 MiB"), "{}", e.message);
+        let e = copy(11, 11, MAX_TOTAL_BYTES - 10).expect_err("total limit");
+        assert!(e.message.contains("512 MiB"), "{}", e.message);
+        let e = copy(2 * RATIO_FLOOR_BYTES, 10 * 1024, 0).expect_err("ratio");
+        assert!(e.message.contains("zip bomb"), "{}", e.message);
+        assert!(
+            copy(RATIO_FLOOR_BYTES, 1, 0).is_ok(),
+            "small entries may compress well"
+        );
+    }
+
+    #[test]
+    fn a_cancelled_copy_stops() {
+        let control = Control::new();
+        control.cancel();
+        let mut zeros = std::io::repeat(0).take(10);
+        let e = copy_bounded(&mut zeros, &mut std::io::sink(), &target(), 10, 0, &control)
+            .expect_err("cancelled");
+        assert_eq!(e.code, ErrorCode::Cancelled);
+    }
 }
