@@ -68,7 +68,7 @@ if [ "${#need[@]}" -gt 0 ]; then
         || die "apt-get install ${need[*]} failed"
 fi
 
-command -v cargo >/dev/null 2>&1 || die "cargo is not on PATH: install Rust 1.88 or later (https://rustup.rs) and run again"
+command -v cargo >/dev/null 2>&1 || die "cargo is not on PATH: install Rust 1.89 or later (https://rustup.rs) and run again"
 
 # crates.io, or the vendored archive when it cannot be reached.
 if curl -fsS --max-time 8 -o /dev/null https://index.crates.io/config.json 2>/dev/null; then

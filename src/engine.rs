@@ -20,6 +20,7 @@ pub fn run(request: &Request, control: &Control) -> Result<Report, WbdError> {
         Command::Events => checks::events::run(&request.options, control)?,
         Command::Permissions => checks::permissions::run(&request.options, control)?,
         Command::Report => checks::report::run(&request.options, control)?,
+        Command::All => checks::all::run(&request.options, control)?,
         #[cfg(debug_assertions)]
         Command::SelfTestPanic => panic!("self-test panic requested"),
     };

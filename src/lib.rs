@@ -7,6 +7,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod api;
+pub mod bundle;
 pub mod checks;
 pub mod control;
 pub mod endpoints;

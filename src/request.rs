@@ -21,6 +21,8 @@ pub enum Command {
     Permissions,
     /// Renders reports into one self-contained HTML file.
     Report,
+    /// Every suite that has input, in one report (see [`crate::checks::all`]).
+    All,
     /// Debug builds only: panics, so tests can prove the C ABI contains panics.
     #[cfg(debug_assertions)]
     SelfTestPanic,
@@ -35,6 +37,7 @@ impl Command {
             Command::Events => "events",
             Command::Permissions => "permissions",
             Command::Report => "report",
+            Command::All => "all",
             #[cfg(debug_assertions)]
             Command::SelfTestPanic => "selftest-panic",
         }
@@ -94,13 +97,14 @@ pub fn parse(text: &str) -> Result<Request, WbdError> {
         "events" => Command::Events,
         "permissions" => Command::Permissions,
         "report" => Command::Report,
+        "all" => Command::All,
         #[cfg(debug_assertions)]
         "selftest-panic" => Command::SelfTestPanic,
         _ => {
             return Err(WbdError::new(
                 ErrorCode::UnknownCommand,
                 format!(
-                    "unknown command '{name}'; known commands: connectivity, prerequisites, events, permissions, report"
+                    "unknown command '{name}'; known commands: connectivity, prerequisites, events, permissions, report, all"
                 ),
             ))
         }
@@ -128,9 +132,15 @@ mod tests {
             (Command::Permissions, "permissions")
         );
         let e = parse(r#"{"Command":"nope"}"#).expect_err("unknown");
-        assert!(e.message.ends_with("permissions, report"), "{}", e.message);
+        assert!(
+            e.message.ends_with("events, permissions, report, all"),
+            "{}",
+            e.message
+        );
         let r = parse(r#"{"Command":"Report","Options":{"Path":"a.html"}}"#).expect("valid");
         assert_eq!((r.command, r.command.name()), (Command::Report, "report"));
+        let a = parse(r#"{"Command":"ALL","Options":{"Suites":["events"]}}"#).expect("valid");
+        assert_eq!((a.command, a.command.name()), (Command::All, "all"));
     }
 
     #[test]

@@ -2,36 +2,17 @@
 //! rule the engine emits must be listed there, and every release row of the Connect table
 //! must carry a date that the file's stated reading day covers.
 
+#[path = "common/ids.rs"]
+mod ids;
+
 use std::path::Path;
 
+use ids::read;
 use regex::Regex;
 
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn rule_ids() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let id = Regex::new(r#"\bid:\s*"([A-Z]{2,}-[A-Z0-9-]+)""#).expect("regex");
-    let mut found = Vec::new();
-    let mut dirs = vec![root.join("src")];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = read(&path);
-                for c in id.captures_iter(&text) {
-                    found.push((c[1].to_string(), path.display().to_string()));
-                }
-            }
-        }
-    }
-    found.sort();
-    found.dedup();
-    found
+    ids::ids_in_src(&id)
 }
 
 #[test]
@@ -47,15 +28,7 @@ fn every_rule_id_is_listed_in_docs_sources_md() {
         "found only {} rule ids: {ids:?}",
         ids.len()
     );
-    let missing: Vec<String> = ids
-        .iter()
-        .filter(|(id, _)| {
-            !sources
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-                .any(|word| word == id)
-        })
-        .map(|(id, file)| format!("{id} ({file})"))
-        .collect();
+    let missing = ids::missing_from(&sources, &ids);
     assert!(
         missing.is_empty(),
         "rules without an entry in docs/sources.md: {missing:?}"

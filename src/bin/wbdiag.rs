@@ -29,6 +29,8 @@ enum Cmd {
     Events(EventsArgs),
     /// Evaluate the AD DS connector account's writeback rights (domain roots, OUs, users), or diagnose one user.
     Permissions(PermissionsArgs),
+    /// Run every suite there is input for (prerequisites, permissions, events, connectivity) in one report, from files or a support bundle.
+    All(AllArgs),
     /// Render a saved report (wbdiag <command> --json) as one self-contained HTML page, what blocks writeback first.
     Report(ReportArgs),
 }
@@ -53,6 +55,137 @@ impl ReportArgs {
         o.insert("Path".into(), json!(self.out));
         if let Some(n) = &self.computer_name {
             o.insert("ComputerName".into(), json!(n));
+        }
+        Value::Object(o)
+    }
+}
+
+/// Connectivity flags that `all` passes through; none of them reads a file from another machine.
+const ALL_CONNECTIVITY_FLAGS: [&str; 9] = [
+    "cloud",
+    "endpoints",
+    "no_default_endpoints",
+    "proxy",
+    "ca_file",
+    "timeout_ms",
+    "dns_server",
+    "namespaces",
+    "overall_timeout_ms",
+];
+
+#[derive(Args)]
+struct AllArgs {
+    /// Snapshot JSON written by Get-WritebackEnvironment | ConvertTo-Json -Depth 20 (prerequisites and permissions).
+    #[arg(long, value_name = "FILE")]
+    snapshot: Option<String>,
+    /// .evtx file or Get-WinEvent ... | ConvertTo-Json output of the Connect server's Application log (events).
+    #[arg(long, value_name = "FILE")]
+    events: Option<String>,
+    /// Folder written by Get-ADSyncServerConfiguration -Path (PRE-CONFIG-* rules, and the permissions' sync scope).
+    #[arg(long, value_name = "DIR")]
+    server_config: Option<String>,
+    /// Support bundle zip (manifest.json, environment.json, events.json, server-config/, connectivity.json)
+    /// instead of the files above; its connectivity results are shown as saved, not probed again.
+    #[arg(long, value_name = "ZIP", conflicts_with_all = ["snapshot", "events", "server_config"])]
+    #[arg(conflicts_with_all = ALL_CONNECTIVITY_FLAGS)]
+    bundle: Option<String>,
+    /// Folder to unpack the bundle under (default: the system's temporary folder).
+    #[arg(long, value_name = "DIR", requires = "bundle")]
+    temp_dir: Option<String>,
+    /// Run only this suite; repeatable (default: all four).
+    #[arg(long = "suite", value_name = "NAME",
+          value_parser = ["prerequisites", "connectivity", "permissions", "events"])]
+    suites: Vec<String>,
+    /// Evaluation time (ISO 8601) for permissions and events; with --bundle, events default to the bundle's CreatedAt.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    /// Microsoft cloud whose endpoints to test: public, usgov or china (default public).
+    #[arg(long)]
+    cloud: Option<String>,
+    /// Extra endpoint HOST[:PORT] (port defaults to 443); repeatable.
+    #[arg(long = "endpoint", value_name = "HOST[:PORT]")]
+    endpoints: Vec<String>,
+    /// Test only the --endpoint values, not the cloud's defaults.
+    #[arg(long)]
+    no_default_endpoints: bool,
+    /// HTTP proxy to tunnel through, http://host:port.
+    #[arg(long, value_name = "URL")]
+    proxy: Option<String>,
+    /// PEM file of extra CA certificates to trust besides the OS store.
+    #[arg(long, value_name = "PEM")]
+    ca_file: Option<String>,
+    /// Deadline of each connectivity stage (DNS, TCP, TLS, HTTP), in milliseconds.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    timeout_ms: Option<u64>,
+    /// Deadline of the whole connectivity run, in milliseconds.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    overall_timeout_ms: Option<u64>,
+    /// DNS server IP[:PORT] for the relay's CNAME chain and gateway names instead of the system's.
+    #[arg(long, value_name = "IP:PORT")]
+    dns_server: Option<String>,
+    /// The tenant's Service Bus namespace (bare name or host), tested first; repeatable.
+    #[arg(long = "namespace", value_name = "NAME")]
+    namespaces: Vec<String>,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+impl AllArgs {
+    /// The connectivity options, when any connectivity flag was given.
+    fn connectivity(&self) -> Option<Value> {
+        let mut o = Map::new();
+        if let Some(c) = &self.cloud {
+            o.insert("Cloud".into(), json!(c));
+        }
+        if !self.endpoints.is_empty() {
+            o.insert("Endpoints".into(), json!(self.endpoints));
+        }
+        if self.no_default_endpoints {
+            o.insert("NoDefaultEndpoints".into(), json!(true));
+        }
+        for (k, v) in [
+            ("Proxy", &self.proxy),
+            ("CaFile", &self.ca_file),
+            ("DnsServer", &self.dns_server),
+        ] {
+            if let Some(v) = v {
+                o.insert(k.into(), json!(v));
+            }
+        }
+        for (k, v) in [
+            ("TimeoutMs", self.timeout_ms),
+            ("OverallTimeoutMs", self.overall_timeout_ms),
+        ] {
+            if let Some(v) = v {
+                o.insert(k.into(), json!(v));
+            }
+        }
+        if !self.namespaces.is_empty() {
+            o.insert("Namespaces".into(), json!(self.namespaces));
+        }
+        (!o.is_empty()).then_some(Value::Object(o))
+    }
+
+    fn options(&self) -> Value {
+        let mut o = Map::new();
+        for (k, v) in [
+            ("SnapshotPath", &self.snapshot),
+            ("EventsPath", &self.events),
+            ("ServerConfigPath", &self.server_config),
+            ("BundlePath", &self.bundle),
+            ("TempPath", &self.temp_dir),
+            ("Now", &self.now),
+        ] {
+            if let Some(v) = v {
+                o.insert(k.into(), json!(v));
+            }
+        }
+        if !self.suites.is_empty() {
+            o.insert("Suites".into(), json!(self.suites));
+        }
+        if let Some(c) = self.connectivity() {
+            o.insert("Connectivity".into(), c);
         }
         Value::Object(o)
     }
@@ -278,6 +411,23 @@ fn run_with_progress(req: &request::Request) -> Result<api::Report, WbdError> {
     })
 }
 
+/// For `all`'s table: how to supply the input of each suite that was skipped for the lack
+/// of it (the table shows only the remedies of what failed or warned).
+fn how_to_supply(report: &api::Report) -> String {
+    let lines: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| r.id.starts_with("SUITE-") && r.status == api::Status::Skipped)
+        .filter(|r| !r.remediation.is_empty())
+        .map(|r| format!("- {}: {}\n", r.target, r.remediation))
+        .collect();
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!("\nTo run the skipped suites:\n{}", lines.concat())
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -310,6 +460,7 @@ fn main() -> ExitCode {
         }
         Cmd::Events(a) => ("events", a.options(), a.json),
         Cmd::Permissions(a) => ("permissions", a.options(), a.json),
+        Cmd::All(a) => ("all", a.options(), a.json),
         Cmd::Report(a) => ("report", a.options(), false),
     };
     let text = json!({"Command": name, "Options": options}).to_string();
@@ -333,6 +484,9 @@ fn main() -> ExitCode {
                 }
             } else {
                 print!("{}", render::table(&report));
+                if name == "all" {
+                    print!("{}", how_to_supply(&report));
+                }
             }
             if report.summary.healthy() {
                 ExitCode::SUCCESS

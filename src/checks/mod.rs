@@ -1,5 +1,6 @@
 //! Checks: each turns options into probes and probe findings into check results.
 
+pub mod all;
 pub mod allowlist;
 pub mod clock;
 pub mod connectivity;
