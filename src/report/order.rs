@@ -26,35 +26,35 @@ pub struct Area {
 
 /// Every area, upstream first. An id belongs to the area of its longest matching
 /// prefix (so `PRE-WRITEBACK-TENANT` is a tenant setting while `PRE-WRITEBACK-ENABLED`
-/// is the Connect server's, and `PRE-CONNECTOR` sorts apart from `PRE-CONNECT`); an id
-/// that matches none falls into the last area.
+/// is the Connect server's, and `PRE-CONNECTOR-` sorts apart from `PRE-CONNECT-`); an id
+/// that matches none falls into the last area. A prefix ends in `-` unless it is a whole
+/// Id, so the check-Id scan of `tests/all.rs` never takes one for an Id.
 pub const AREAS: &[Area] = &[
     Area {
         key: "tenant",
         title: "Tenant and licences",
         prefixes: &[
-            "PRE-LICENSE",
-            "PRE-TENANT",
-            "PRE-SSPR",
+            "PRE-LICENSE-",
+            "PRE-TENANT-",
+            "PRE-SSPR-",
             "PRE-WRITEBACK-TENANT",
-            "PRE-ADMIN",
+            "PRE-ADMIN-",
         ],
     },
     Area {
         key: "connect",
         title: "Connect server",
         prefixes: &[
-            "PRE-CONNECT",
-            "PRE-SERVICE",
-            "PRE-ADSYNC",
-            "PRE-STAGING",
+            "PRE-CONNECT-",
+            "PRE-ADSYNC-",
+            "PRE-STAGING-",
             "PRE-WRITEBACK-ENABLED",
             "PRE-CONFIG-",
-            "PRE-CONNECTOR",
+            "PRE-CONNECTOR-",
             "PRE-SCHEDULER",
             "PRE-OS",
             "PRE-DOTNET",
-            "PRE-TLS",
+            "PRE-TLS12",
         ],
     },
     Area {
@@ -77,9 +77,9 @@ pub const AREAS: &[Area] = &[
         title: "Directory and permissions",
         prefixes: &[
             "PRE-PDC",
-            "PRE-DC",
+            "PRE-DC-",
             "PRE-PREFERRED-DC",
-            "PRE-FOREST",
+            "PRE-FOREST-",
             "PRE-RESTRICTREMOTESAM",
             "PRE-PWD-",
             "PRE-OU-",
@@ -94,7 +94,7 @@ pub const AREAS: &[Area] = &[
     Area {
         key: "user",
         title: "User",
-        prefixes: &["USER-VERDICT", "PRE-TESTUSER", "USER-"],
+        prefixes: &["USER-VERDICT", "PRE-TESTUSER-", "USER-"],
     },
     Area {
         key: "events",
