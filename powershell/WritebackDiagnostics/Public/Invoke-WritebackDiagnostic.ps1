@@ -368,8 +368,8 @@ function Invoke-WritebackDiagnostic {
                     $first = ([string]$inner.FullyQualifiedErrorId).Split(',')[0]
                     if ($first -like 'Wbd*') {
                         $errorId = $first
+                        $category = $inner.CategoryInfo.Category
                     }
-                    $category = $inner.CategoryInfo.Category
                 }
                 $message = 'The {0} suite did not run: {1}' -f $name, $inner.Exception.Message
                 $record = New-WbdErrorRecord -ErrorId $errorId -Category $category -Message $message -TargetObject $name -InnerException $inner.Exception
