@@ -112,7 +112,7 @@ Describe 'Invoke-WritebackDiagnostic with mocked suites' {
     }
 
     It 'collects the snapshot once and gives the same object to the prerequisite and permission suites' {
-        $null = Invoke-WritebackDiagnostic -Suite permissions, prerequisites
+        $null = Invoke-WritebackDiagnostic -Suite 'permissions', 'prerequisites'
         Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WritebackEnvironment' -Times 1 -Exactly
         Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WritebackPrerequisite' -Times 1 -Exactly -ParameterFilter { $Environment.ComputerName -eq 'SYNC01' }
         Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WritebackPermission' -Times 1 -Exactly -ParameterFilter { $Environment.ComputerName -eq 'SYNC01' }
@@ -120,14 +120,14 @@ Describe 'Invoke-WritebackDiagnostic with mocked suites' {
     }
 
     It 'runs only the suites -Suite names, still in the fixed order, and collects no snapshot for them' {
-        $results = @(Invoke-WritebackDiagnostic -Suite connectivity, events)
+        $results = @(Invoke-WritebackDiagnostic -Suite 'connectivity', 'events')
         @($results | ForEach-Object -Process { $_.Id }) | Should -Be @('EVT-ONE', 'CONN-ONE')
         Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Get-WritebackEnvironment' -Times 0 -Exactly
         Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WritebackPrerequisite' -Times 0 -Exactly
     }
 
     It 'passes the connectivity parameters through' {
-        $null = Invoke-WritebackDiagnostic -Suite connectivity -Endpoint '127.0.0.1:1' -NoDefaultEndpoint -TimeoutSeconds 2 -Namespace 'ns1' -DnsServer '127.0.0.1:53'
+        $null = Invoke-WritebackDiagnostic -Suite 'connectivity' -Endpoint '127.0.0.1:1' -NoDefaultEndpoint -TimeoutSeconds 2 -Namespace 'ns1' -DnsServer '127.0.0.1:53'
         Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WritebackConnectivity' -Times 1 -Exactly -ParameterFilter {
             $Endpoint -eq '127.0.0.1:1' -and $NoDefaultEndpoint -and $TimeoutSeconds -eq 2 -and $Namespace -eq 'ns1' -and $DnsServer -eq '127.0.0.1:53' -and -not $IdleTimeout
         }
@@ -166,7 +166,7 @@ Describe 'Invoke-WritebackDiagnostic with mocked suites' {
 
     It 'gives WbdSuiteFailed for an exception that is not a module error' {
         Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WritebackEventLog' -MockWith { throw [System.IO.IOException]::new('disk gone') }
-        $all = @(Invoke-WritebackDiagnostic -Suite events, connectivity -ErrorAction Continue 2>&1)
+        $all = @(Invoke-WritebackDiagnostic -Suite 'events', 'connectivity' -ErrorAction Continue 2>&1)
         $records = @($all | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] })
         $records.Count | Should -Be 1
         $records[0].FullyQualifiedErrorId | Should -Be 'WbdSuiteFailed,Invoke-WritebackDiagnostic'
@@ -185,7 +185,7 @@ Describe 'Invoke-WritebackDiagnostic with mocked suites' {
 
     It 'hands a suite this computer has no input for to the engine, which writes SUITE-EVENTS Skipped (needs the engine''s all command)' {
         Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WbdSuiteInput' -MockWith { 'no event log here' } -ParameterFilter { $Suite -eq 'events' }
-        $all = @(Invoke-WritebackDiagnostic -Suite events, connectivity -ErrorAction Continue 2>&1)
+        $all = @(Invoke-WritebackDiagnostic -Suite 'events', 'connectivity' -ErrorAction Continue 2>&1)
         $records = @($all | Where-Object -FilterScript { $_ -is [System.Management.Automation.ErrorRecord] })
         Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Test-WritebackEventLog' -Times 0 -Exactly
         $records | Should -BeNullOrEmpty -Because (($records | ForEach-Object -Process { $_.Exception.Message }) -join '; ')
@@ -222,7 +222,7 @@ Describe 'Invoke-WritebackDiagnostic for real (events fixture, closed loopback p
     }
 
     It 'keeps Id, Status, Message, Evidence and the type name through PSSerializer (remoting) and has no script properties' {
-        $results = @(Invoke-WritebackDiagnostic -Suite events, connectivity -EventsPath $script:EventsFixture -NoDefaultEndpoint -Endpoint 127.0.0.1:1 -TimeoutSeconds 1)
+        $results = @(Invoke-WritebackDiagnostic -Suite 'events', 'connectivity' -EventsPath $script:EventsFixture -NoDefaultEndpoint -Endpoint 127.0.0.1:1 -TimeoutSeconds 1)
         $results.Count | Should -BeGreaterThan 5
         foreach ($result in $results) {
             @($result.PSObject.Properties | Where-Object -FilterScript { $_.MemberType -ne 'NoteProperty' }) | Should -BeNullOrEmpty
@@ -267,7 +267,7 @@ $ok = $?
     It 'in a runbook, a suite that cannot run leaves $? false and an ErrorRecord with its ErrorId, and the other suite still runs' {
         $command = @'
 Import-Module -Name '__MANIFEST__' -ErrorAction Stop
-$results = @(Invoke-WritebackDiagnostic -Suite events, connectivity -EventsPath '__MISSING__' -NoDefaultEndpoint -Endpoint 127.0.0.1:1 -TimeoutSeconds 1 -ErrorAction SilentlyContinue -ErrorVariable failures)
+$results = @(Invoke-WritebackDiagnostic -Suite 'events', 'connectivity' -EventsPath '__MISSING__' -NoDefaultEndpoint -Endpoint 127.0.0.1:1 -TimeoutSeconds 1 -ErrorAction SilentlyContinue -ErrorVariable failures)
 $ok = $?
 [System.Management.Automation.PSSerializer]::Serialize([PSCustomObject]@{ Ok = $ok; Results = $results; ErrorIds = @($failures | ForEach-Object -Process { $_.FullyQualifiedErrorId }); Targets = @($failures | ForEach-Object -Process { [string]$_.TargetObject }) })
 '@.Replace('__MANIFEST__', ($script:ManifestPath -replace "'", "''")).Replace('__MISSING__', ([System.IO.Path]::Combine($TestDrive, 'missing.evtx') -replace "'", "''"))

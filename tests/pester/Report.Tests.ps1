@@ -104,7 +104,7 @@ Describe 'Export-WritebackReport (engine call mocked)' {
 
     It 'runs Invoke-WritebackDiagnostic itself without pipeline input, passing -Suite' {
         Mock -ModuleName 'WritebackDiagnostics' -CommandName 'Invoke-WritebackDiagnostic' -MockWith { New-TestResult -Id 'EVT-READ' }
-        $file = Export-WritebackReport -Path ([System.IO.Path]::Combine($TestDrive, 'self.html')) -Suite events
+        $file = Export-WritebackReport -Path ([System.IO.Path]::Combine($TestDrive, 'self.html')) -Suite 'events'
         $file | Should -BeOfType [System.IO.FileInfo]
         Should -Invoke -ModuleName 'WritebackDiagnostics' -CommandName 'Invoke-WritebackDiagnostic' -Times 1 -Exactly -ParameterFilter { @($Suite) -join ',' -eq 'events' }
         @($script:Sent.Report.Results | ForEach-Object -Process { $_.Id }) | Should -Be @('EVT-READ')

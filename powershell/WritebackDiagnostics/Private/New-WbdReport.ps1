@@ -54,7 +54,7 @@ function New-WbdReport {
         if ($null -eq $evidence) {
             $evidence = [PSCustomObject]@{}
         }
-        $duration = 0L
+        $duration = [long]0
         if ($null -ne $item.DurationMs) {
             $duration = [long]$item.DurationMs
         }
@@ -85,7 +85,7 @@ function New-WbdReport {
         Version    = $version
         Command    = $name
         StartedAt  = $StartedAt.ToUniversalTime().ToString('o', [System.Globalization.CultureInfo]::InvariantCulture)
-        DurationMs = [System.Math]::Max(0L, $DurationMs)
+        DurationMs = [System.Math]::Max([long]0, $DurationMs)
         Results    = $results.ToArray()
         Summary    = [PSCustomObject]$summary
     }
