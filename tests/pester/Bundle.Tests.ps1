@@ -272,6 +272,41 @@ Describe 'Save-WritebackSupportBundle when items cannot be collected' {
     }
 }
 
+Describe 'Save-WritebackSupportBundle stopped with Ctrl+C' {
+    It 'removes the staging folder and writes no zip when stopped while collecting' {
+        $temp = Enter-TestTempDirectory
+        $ps = $null
+        try {
+            $zip = [System.IO.Path]::Combine($TestDrive, 'stopped.zip')
+            $ps = [powershell]::Create()
+            # A runspace of its own (Ctrl+C is PowerShell.Stop()), with a snapshot collector that
+            # hangs, defined inside the module in place of the real one.
+            $script = 'param ($Manifest, $Zip) Import-Module -Name $Manifest -ErrorAction Stop; & (Get-Module -Name WritebackDiagnostics) { Set-Item -Path function:script:Get-WritebackEnvironment -Value { Start-Sleep -Seconds 60 } }; Save-WritebackSupportBundle -Path $Zip -NoDefaultEndpoint -Endpoint 127.0.0.1:1 -TimeoutSeconds 1'
+            $null = $ps.AddScript($script).AddParameter('Manifest', $script:ManifestPath).AddParameter('Zip', $zip)
+            $async = $ps.BeginInvoke()
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            # Streams of a running PowerShell are read by count only: enumerating one blocks until it ends.
+            while ([System.IO.Directory]::GetDirectories($temp.Path, 'wbd-bundle-*').Length -eq 0 -and $clock.Elapsed.TotalSeconds -lt 30 -and -not $async.IsCompleted) {
+                [System.Threading.Thread]::Sleep(50)
+            }
+            [System.Threading.Thread]::Sleep(500)
+            @(Get-TestStagingFolder).Count | Should -Be 1 -Because ('the command stages in a temporary folder (state {0})' -f $ps.InvocationStateInfo.State)
+            $stopping = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $stopping.Stop()
+            $ps.InvocationStateInfo.State | Should -Be ([System.Management.Automation.PSInvocationState]::Stopped) -Because ('Stop() took {0:n1} s after {1:n1} s; errors: {2}' -f $stopping.Elapsed.TotalSeconds, $clock.Elapsed.TotalSeconds, (@($ps.Streams.Error) -join '; '))
+            $stopping.Elapsed.TotalSeconds | Should -BeLessThan 5
+            Get-TestStagingFolder | Should -BeNullOrEmpty
+            [System.IO.File]::Exists($zip) | Should -BeFalse
+        } finally {
+            if ($null -ne $ps) {
+                $ps.Dispose()
+            }
+            Exit-TestTempDirectory -State $temp
+        }
+    }
+}
+
 Describe 'A support bundle evaluated by the engine (needs the engine''s all command)' {
     BeforeAll {
         Set-TestCollectorMock
@@ -303,5 +338,14 @@ Describe 'A support bundle evaluated by the engine (needs the engine''s all comm
             (Get-Content -LiteralPath ([System.IO.Path]::Combine($script:Unpacked, 'connectivity.json')) -Raw | ConvertFrom-Json).Results | ForEach-Object -Process { 'connectivity|{0}|{1}' -f $_.Id, $_.Status }
         )
         $bySuite | Should -Be $direct
+    }
+
+    It 'gives with Invoke-WritebackDiagnostic -Bundle what wbdiag all --bundle gives' {
+        $stdout = & $script:Wbdiag all --bundle $script:RoundTrip --json 2> $null
+        $LASTEXITCODE | Should -BeIn @(0, 1) -Because 'wbdiag all --bundle must accept the bundle'
+        $fromCli = @((($stdout -join [System.Environment]::NewLine) | ConvertFrom-Json).Results | ForEach-Object -Process { '{0}|{1}|{2}' -f $_.Id, $_.Target, $_.Status })
+        $inProcess = @(Invoke-WritebackDiagnostic -Bundle $script:RoundTrip -ErrorAction Stop | ForEach-Object -Process { '{0}|{1}|{2}' -f $_.Id, $_.Target, $_.Status })
+        $inProcess | Should -Be $fromCli
+        @(Invoke-WritebackDiagnostic -Bundle $script:RoundTrip -Quiet -ErrorAction Stop).Count | Should -Be 1
     }
 }
