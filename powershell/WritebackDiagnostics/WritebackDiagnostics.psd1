@@ -17,7 +17,10 @@
 
     # One line per public function; tests/powershell_static.rs checks this list against Public/*.ps1.
     FunctionsToExport    = @(
+        'Export-WritebackReport'
         'Get-WritebackEnvironment'
+        'Invoke-WritebackDiagnostic'
+        'Save-WritebackSupportBundle'
         'Test-WritebackConnectivity'
         'Test-WritebackEventLog'
         'Test-WritebackPermission'
