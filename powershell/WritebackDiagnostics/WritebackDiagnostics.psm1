@@ -33,7 +33,7 @@ if ($hostPlatform -eq 'Linux' -and $hostLanguageMode -eq 'FullLanguage') {
         Write-Verbose -Message ('The glibc version of this system is unknown (musl, or no getconf); not checking it against the engine''s floor {0}. If the engine cannot load, the error says why.' -f $script:WbdGlibcFloor)
     }
 }
-$hostRefusal = Test-WbdHostSupport -Is64BitProcess ([System.Environment]::Is64BitProcess) -LanguageMode $hostLanguageMode -OsPlatform $hostPlatform -GlibcVersion $hostGlibcVersion
+$hostRefusal = Test-WbdHostSupport -ProcessBits ([System.IntPtr]::Size * 8) -LanguageMode $hostLanguageMode -OsPlatform $hostPlatform -GlibcVersion $hostGlibcVersion
 if ($hostRefusal) {
     # Write-Error rather than New-WbdErrorRecord: building an exception is not allowed in
     # Constrained Language Mode. -ErrorAction Stop makes it end the import, with the ErrorId.

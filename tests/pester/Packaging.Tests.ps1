@@ -84,14 +84,14 @@ Describe 'Test-WbdHostSupport' {
     ) {
         InModuleScope -ModuleName 'WritebackDiagnostics' -Parameters @{ OsPlatform = $OsPlatform; Glibc = $Glibc } -ScriptBlock {
             param ($OsPlatform, $Glibc)
-            Test-WbdHostSupport -Is64BitProcess $true -LanguageMode 'FullLanguage' -OsPlatform $OsPlatform -GlibcVersion $Glibc | Should -BeNullOrEmpty
+            Test-WbdHostSupport -ProcessBits 64 -LanguageMode 'FullLanguage' -OsPlatform $OsPlatform -GlibcVersion $Glibc | Should -BeNullOrEmpty
         }
     }
 
     It 'refuses <_> with WbdConstrainedLanguage and says what to do' -ForEach @('ConstrainedLanguage', 'RestrictedLanguage', 'NoLanguage') {
         InModuleScope -ModuleName 'WritebackDiagnostics' -Parameters @{ Mode = $_ } -ScriptBlock {
             param ($Mode)
-            $refusal = Test-WbdHostSupport -Is64BitProcess $true -LanguageMode $Mode -OsPlatform 'Windows'
+            $refusal = Test-WbdHostSupport -ProcessBits 64 -LanguageMode $Mode -OsPlatform 'Windows'
             $refusal.ErrorId | Should -Be 'WbdConstrainedLanguage'
             $refusal.Category | Should -Be 'SecurityError'
             $refusal.Message | Should -Match $Mode
@@ -103,13 +103,13 @@ Describe 'Test-WbdHostSupport' {
 
     It 'names the language mode before the bitness when both are wrong' {
         InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
-            (Test-WbdHostSupport -Is64BitProcess $false -LanguageMode 'ConstrainedLanguage' -OsPlatform 'Windows').ErrorId | Should -Be 'WbdConstrainedLanguage'
+            (Test-WbdHostSupport -ProcessBits 32 -LanguageMode 'ConstrainedLanguage' -OsPlatform 'Windows').ErrorId | Should -Be 'WbdConstrainedLanguage'
         }
     }
 
     It 'refuses a 32-bit Windows process and names the 64-bit powershell.exe' {
         InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
-            $refusal = Test-WbdHostSupport -Is64BitProcess $false -LanguageMode 'FullLanguage' -OsPlatform 'Windows'
+            $refusal = Test-WbdHostSupport -ProcessBits 32 -LanguageMode 'FullLanguage' -OsPlatform 'Windows'
             $refusal.ErrorId | Should -Be 'WbdProcessNot64Bit'
             $refusal.Message | Should -Match '32-bit'
             $refusal.Message | Should -Match ([regex]::Escape('%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe'))
@@ -119,7 +119,7 @@ Describe 'Test-WbdHostSupport' {
 
     It 'refuses a 32-bit process elsewhere without Windows paths' {
         InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
-            $refusal = Test-WbdHostSupport -Is64BitProcess $false -LanguageMode 'FullLanguage' -OsPlatform 'Linux' -GlibcVersion '2.36'
+            $refusal = Test-WbdHostSupport -ProcessBits 32 -LanguageMode 'FullLanguage' -OsPlatform 'Linux' -GlibcVersion '2.36'
             $refusal.ErrorId | Should -Be 'WbdProcessNot64Bit'
             $refusal.Message | Should -Not -Match 'powershell\.exe'
         }
@@ -133,7 +133,7 @@ Describe 'Test-WbdHostSupport' {
     ) {
         InModuleScope -ModuleName 'WritebackDiagnostics' -Parameters @{ System = $System; Floor = $Floor } -ScriptBlock {
             param ($System, $Floor)
-            $refusal = Test-WbdHostSupport -Is64BitProcess $true -LanguageMode 'FullLanguage' -OsPlatform 'Linux' -GlibcVersion $System -GlibcFloor $Floor
+            $refusal = Test-WbdHostSupport -ProcessBits 64 -LanguageMode 'FullLanguage' -OsPlatform 'Linux' -GlibcVersion $System -GlibcFloor $Floor
             $refusal.ErrorId | Should -Be 'WbdGlibcTooOld'
             $refusal.Message | Should -Match ([regex]::Escape(('glibc {0} is older than the module''s floor {1}' -f $System, $Floor)))
             $refusal.Message | Should -Match 'cargo build --release'
@@ -150,7 +150,7 @@ Describe 'Test-WbdHostSupport' {
     ) {
         InModuleScope -ModuleName 'WritebackDiagnostics' -Parameters @{ System = $System; Floor = $Floor } -ScriptBlock {
             param ($System, $Floor)
-            Test-WbdHostSupport -Is64BitProcess $true -LanguageMode 'FullLanguage' -OsPlatform 'Linux' -GlibcVersion $System -GlibcFloor $Floor | Should -BeNullOrEmpty
+            Test-WbdHostSupport -ProcessBits 64 -LanguageMode 'FullLanguage' -OsPlatform 'Linux' -GlibcVersion $System -GlibcFloor $Floor | Should -BeNullOrEmpty
         }
     }
 
@@ -161,20 +161,20 @@ Describe 'Test-WbdHostSupport' {
     ) {
         InModuleScope -ModuleName 'WritebackDiagnostics' -Parameters @{ System = $System } -ScriptBlock {
             param ($System)
-            Test-WbdHostSupport -Is64BitProcess $true -LanguageMode 'FullLanguage' -OsPlatform 'Linux' -GlibcVersion $System | Should -BeNullOrEmpty
+            Test-WbdHostSupport -ProcessBits 64 -LanguageMode 'FullLanguage' -OsPlatform 'Linux' -GlibcVersion $System | Should -BeNullOrEmpty
         }
     }
 
     It 'checks glibc only on Linux' {
         InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
-            Test-WbdHostSupport -Is64BitProcess $true -LanguageMode 'FullLanguage' -OsPlatform 'MacOS' -GlibcVersion '2.1' | Should -BeNullOrEmpty
+            Test-WbdHostSupport -ProcessBits 64 -LanguageMode 'FullLanguage' -OsPlatform 'MacOS' -GlibcVersion '2.1' | Should -BeNullOrEmpty
         }
     }
 
     It 'uses the module''s stated floor by default' {
         InModuleScope -ModuleName 'WritebackDiagnostics' -ScriptBlock {
             $script:WbdGlibcFloor | Should -Match '^\d+\.\d+$'
-            (Test-WbdHostSupport -Is64BitProcess $true -LanguageMode 'FullLanguage' -OsPlatform 'Linux' -GlibcVersion '2.1').Message | Should -Match ([regex]::Escape($script:WbdGlibcFloor))
+            (Test-WbdHostSupport -ProcessBits 64 -LanguageMode 'FullLanguage' -OsPlatform 'Linux' -GlibcVersion '2.1').Message | Should -Match ([regex]::Escape($script:WbdGlibcFloor))
         }
     }
 }

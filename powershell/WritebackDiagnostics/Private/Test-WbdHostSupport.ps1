@@ -17,8 +17,9 @@ function Test-WbdHostSupport {
     the engine's floor (Linux only). An unknown or unparsable glibc version (musl, no getconf)
     is not a reason: the loader's own error speaks if the engine then cannot load.
 
-    .PARAMETER Is64BitProcess
-    [Environment]::Is64BitProcess of the importing process.
+    .PARAMETER ProcessBits
+    The bitness of the importing process, 64 or 32 ([IntPtr]::Size * 8, which Constrained
+    Language Mode also allows).
 
     .PARAMETER LanguageMode
     $ExecutionContext.SessionState.LanguageMode of the importing session.
@@ -36,7 +37,8 @@ function Test-WbdHostSupport {
     [OutputType([hashtable])]
     param (
         [Parameter(Mandatory = $true)]
-        [bool] $Is64BitProcess,
+        [ValidateSet(32, 64)]
+        [int] $ProcessBits,
 
         [Parameter(Mandatory = $true)]
         [string] $LanguageMode,
@@ -68,7 +70,7 @@ function Test-WbdHostSupport {
         }
     }
 
-    if (-not $Is64BitProcess) {
+    if ($ProcessBits -ne 64) {
         if ($OsPlatform -eq 'Windows') {
             $how = (
                 'Start 64-bit Windows PowerShell, %SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe ' +
