@@ -71,7 +71,9 @@ fn host_rid() -> String {
 /// Runs scripts/build-module.sh with these arguments; returns (success, stdout + stderr).
 fn build_module(args: &[&str], target_dir: Option<&Path>) -> (bool, String) {
     let mut command = Command::new("bash");
-    command.arg(repo().join("scripts/build-module.sh")).args(args);
+    command
+        .arg(repo().join("scripts/build-module.sh"))
+        .args(args);
     if let Some(dir) = target_dir {
         command.env("CARGO_TARGET_DIR", dir);
     }
@@ -180,7 +182,12 @@ fn host_build_assembles_the_layout_the_loader_expects() {
 
     // Running it again replaces the folder it made before.
     let (ok, text) = build_module(
-        &["--native", &format!("{rid}={}", library.display()), "--out", module_arg],
+        &[
+            "--native",
+            &format!("{rid}={}", library.display()),
+            "--out",
+            module_arg,
+        ],
         None,
     );
     assert!(ok, "second run failed:\n{text}");
@@ -192,7 +199,11 @@ fn native_arguments_put_each_engine_in_its_rid_folder() {
     // File names differ from what the loader wants: the script names them per rid.
     let engines = [
         ("win-x64", "engine-win.dll", "writeback_diagnostics.dll"),
-        ("linux-x64", "engine-linux.so", "libwriteback_diagnostics.so"),
+        (
+            "linux-x64",
+            "engine-linux.so",
+            "libwriteback_diagnostics.so",
+        ),
         ("osx-arm64", "engine-mac", "libwriteback_diagnostics.dylib"),
     ];
     let mut args = Vec::new();
@@ -214,7 +225,8 @@ fn native_arguments_put_each_engine_in_its_rid_folder() {
     let problems = layout_problems(&files, &expected);
     assert!(problems.is_empty(), "{problems:#?}");
     for (rid, _, file) in engines {
-        let text = fs::read_to_string(module.join(format!("runtimes/{rid}/native/{file}"))).unwrap();
+        let text =
+            fs::read_to_string(module.join(format!("runtimes/{rid}/native/{file}"))).unwrap();
         assert_eq!(text, format!("fake engine for {rid}"));
     }
 }
@@ -228,7 +240,10 @@ fn native_arguments_are_checked() {
     let out = out.to_str().unwrap();
     let good = format!("linux-x64={}", engine.display());
     let cases: [(Vec<String>, &str); 4] = [
-        (vec![format!("linux-x86={}", engine.display())], "unknown rid"),
+        (
+            vec![format!("linux-x86={}", engine.display())],
+            "unknown rid",
+        ),
         (vec!["linux-x64=/nonexistent/engine.so".into()], "no file"),
         (vec![good.clone(), good.clone()], "given twice"),
         (vec!["linux-x64".into()], "RID=PATH"),
@@ -242,7 +257,10 @@ fn native_arguments_are_checked() {
         args.extend(["--out", out]);
         let (ok, text) = build_module(&args, None);
         assert!(!ok, "{natives:?} should fail");
-        assert!(text.contains(reason), "{natives:?}: expected '{reason}' in {text}");
+        assert!(
+            text.contains(reason),
+            "{natives:?}: expected '{reason}' in {text}"
+        );
         assert!(!Path::new(out).exists(), "{natives:?} left a folder behind");
     }
 }
@@ -389,7 +407,10 @@ fn cargo_config_links_the_msvc_c_runtime_statically() {
 /// A dotted version as numbers, so that 2.9 < 2.34 (a string compare says otherwise).
 fn version(text: &str) -> Vec<u32> {
     text.split('.')
-        .map(|part| part.parse().unwrap_or_else(|_| panic!("not a version: {text}")))
+        .map(|part| {
+            part.parse()
+                .unwrap_or_else(|_| panic!("not a version: {text}"))
+        })
         .collect()
 }
 
@@ -408,7 +429,11 @@ fn glibc_versions_needed(library: &Path) -> Vec<String> {
         .arg(library)
         .output()
         .expect("run readelf (binutils)");
-    assert!(output.status.success(), "readelf failed on {}", library.display());
+    assert!(
+        output.status.success(),
+        "readelf failed on {}",
+        library.display()
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     let re = regex::Regex::new(r"GLIBC_(\d+(?:\.\d+)+)").unwrap();
     re.captures_iter(&text).map(|c| c[1].to_string()).collect()
@@ -536,18 +561,41 @@ fn release_workflow_builds_three_engines_and_packs_one_module() {
     let job = |name: &str| jobs.iter().find(|j| j.name == name).unwrap();
 
     let expectations = [
-        ("win-x64", "windows-latest", "x86_64-pc-windows-msvc", "writeback_diagnostics.dll"),
-        ("linux-x64", "ubuntu-22.04", "x86_64-unknown-linux-gnu", "libwriteback_diagnostics.so"),
-        ("osx-arm64", "macos-14", "aarch64-apple-darwin", "libwriteback_diagnostics.dylib"),
+        (
+            "win-x64",
+            "windows-latest",
+            "x86_64-pc-windows-msvc",
+            "writeback_diagnostics.dll",
+        ),
+        (
+            "linux-x64",
+            "ubuntu-22.04",
+            "x86_64-unknown-linux-gnu",
+            "libwriteback_diagnostics.so",
+        ),
+        (
+            "osx-arm64",
+            "macos-14",
+            "aarch64-apple-darwin",
+            "libwriteback_diagnostics.dylib",
+        ),
     ];
     for (name, runner, triple, file) in expectations {
         let j = job(name);
-        assert_eq!(job_field(j, "runs-on").as_deref(), Some(runner), "{name} runs-on");
+        assert_eq!(
+            job_field(j, "runs-on").as_deref(),
+            Some(runner),
+            "{name} runs-on"
+        );
         assert!(
-            j.body.contains(&format!("--release --lib --target {triple}")),
+            j.body
+                .contains(&format!("--release --lib --target {triple}")),
             "{name} must build the release library for {triple}"
         );
-        assert!(j.body.contains("actions/upload-artifact@"), "{name} uploads nothing");
+        assert!(
+            j.body.contains("actions/upload-artifact@"),
+            "{name} uploads nothing"
+        );
         assert!(
             j.body.contains(&format!("name: engine-{name}"))
                 && j.body.contains(&format!("target/{triple}/release/{file}")),
@@ -555,7 +603,8 @@ fn release_workflow_builds_three_engines_and_packs_one_module() {
         );
     }
     assert!(
-        job("linux-x64").body.contains("WbdGlibcFloor") && job("linux-x64").body.contains("readelf"),
+        job("linux-x64").body.contains("WbdGlibcFloor")
+            && job("linux-x64").body.contains("readelf"),
         "linux-x64 must check the built library against the stated glibc floor"
     );
 
@@ -600,9 +649,13 @@ fn release_workflow_builds_three_engines_and_packs_one_module() {
             "no --native {rid}=.../{file} in {command}"
         );
     }
-    assert!(pack.body.contains("Test-ModuleManifest"), "pack must run Test-ModuleManifest");
     assert!(
-        pack.body.contains("actions/upload-artifact@") && pack.body.contains("path: dist/WritebackDiagnostics"),
+        pack.body.contains("Test-ModuleManifest"),
+        "pack must run Test-ModuleManifest"
+    );
+    assert!(
+        pack.body.contains("actions/upload-artifact@")
+            && pack.body.contains("path: dist/WritebackDiagnostics"),
         "pack must upload the module folder"
     );
 }
@@ -642,7 +695,11 @@ fn workflow_parses_as_yaml_where_python_can() {
                 )
             })
             .collect();
-        assert_eq!(parsed, serde_json::Value::Object(ours), "{workflow}: jobs and runners");
+        assert_eq!(
+            parsed,
+            serde_json::Value::Object(ours),
+            "{workflow}: jobs and runners"
+        );
     }
 }
 
@@ -651,7 +708,13 @@ fn workflow_reader_handles_nesting() {
     let src = "name: x\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo\n  b:\n    runs-on: 'macos-14'\n";
     let jobs = workflow_jobs(src);
     assert_eq!(jobs.len(), 2);
-    assert_eq!(job_field(&jobs[0], "runs-on").as_deref(), Some("ubuntu-latest"));
+    assert_eq!(
+        job_field(&jobs[0], "runs-on").as_deref(),
+        Some("ubuntu-latest")
+    );
     assert_eq!(job_field(&jobs[1], "runs-on").as_deref(), Some("macos-14"));
-    assert!(job_field(&jobs[0], "run").is_none(), "nested keys are not job fields");
+    assert!(
+        job_field(&jobs[0], "run").is_none(),
+        "nested keys are not job fields"
+    );
 }
