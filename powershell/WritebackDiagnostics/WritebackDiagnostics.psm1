@@ -1,6 +1,8 @@
 # WritebackDiagnostics module loader.
 #
-# Import stays cheap: it dot-sources the private helpers and the public commands, then works
+# Import stays cheap: it first refuses a host the module cannot run in (Constrained Language
+# Mode, a 32-bit process, a glibc older than the engine's floor; see Test-WbdHostSupport),
+# then dot-sources the private helpers and the public commands, then works
 # out where this platform's native engine must be (runtimes/<rid>/native/ under this folder,
 # never PATH or the current directory) and stops with one actionable error if it is missing.
 # The C# shim is compiled and the engine bound on first use (Initialize-WbdNative).
