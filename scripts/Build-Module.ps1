@@ -20,6 +20,12 @@ The cargo profile to build and package: release (the default) or debug.
 .PARAMETER NoBuild
 Packages an engine that is already built instead of running cargo.
 
+.PARAMETER NativeLibrary
+Packages these prebuilt engines instead of building one: a hashtable from runtime identifier
+(win-x64, win-arm64, linux-x64, linux-arm64, osx-x64, osx-arm64) to the library file, the
+same as scripts/build-module.sh --native RID=PATH. Each lands in runtimes/<rid>/native/ under
+the name the module loader expects for that rid.
+
 .EXAMPLE
 ./scripts/Build-Module.ps1
 
@@ -29,6 +35,11 @@ Builds a release engine and writes the module to target/module/WritebackDiagnost
 ./scripts/Build-Module.ps1 -Configuration debug -NoBuild -OutputPath $env:TEMP/wbd/WritebackDiagnostics | Import-Module
 
 Packages the debug engine that cargo test already built, then imports the result.
+
+.EXAMPLE
+./scripts/Build-Module.ps1 -NativeLibrary @{ 'win-x64' = 'engines/writeback_diagnostics.dll'; 'linux-x64' = 'engines/libwriteback_diagnostics.so' }
+
+Assembles one module for Windows and Linux from engines built elsewhere.
 
 .OUTPUTS
 System.IO.FileInfo
@@ -45,7 +56,10 @@ param (
     [string] $Configuration = 'release',
 
     [Parameter()]
-    [switch] $NoBuild
+    [switch] $NoBuild,
+
+    [Parameter()]
+    [System.Collections.IDictionary] $NativeLibrary
 )
 
 # Cargo's profile folders are lower case; ValidateSet lets 'Release' through.
@@ -68,29 +82,48 @@ if (-not $OutputPath) {
 }
 $OutputPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputPath)
 
-if (-not $NoBuild) {
-    $cargoArguments = @('build', '--lib')
-    if ($Configuration -eq 'release') {
-        $cargoArguments += '--release'
+# rid -> engine file to package.
+$engines = [ordered]@{}
+if ($NativeLibrary -and $NativeLibrary.Count -gt 0) {
+    $fileByOs = @{ win = 'writeback_diagnostics.dll'; linux = 'libwriteback_diagnostics.so'; osx = 'libwriteback_diagnostics.dylib' }
+    foreach ($rid in $NativeLibrary.Keys) {
+        if ([string]$rid -notmatch '^(win|linux|osx)-(x64|arm64)$') {
+            Write-Error -Message ('Unknown runtime identifier ''{0}'' in -NativeLibrary; the module knows win-x64, win-arm64, linux-x64, linux-arm64, osx-x64, osx-arm64.' -f $rid) -ErrorId 'BuildModuleUnknownRid' -Category InvalidArgument -TargetObject $rid -ErrorAction Stop
+        }
+        $file = $PSCmdlet.GetUnresolvedProviderPathFromPSPath([string]$NativeLibrary[$rid])
+        if (-not (Test-Path -LiteralPath $file -PathType Leaf)) {
+            Write-Error -Message ('-NativeLibrary {0}: no file at {1}.' -f $rid, $file) -ErrorId 'BuildModuleLibraryMissing' -Category ObjectNotFound -TargetObject $file -ErrorAction Stop
+        }
+        $engines[[string]$rid] = @{ Source = $file; Name = $fileByOs[([string]$rid).Split('-')[0]] }
     }
-    Write-Verbose -Message ('cargo {0}' -f ($cargoArguments -join ' '))
-    Push-Location -LiteralPath $repo
-    try {
-        & cargo @cargoArguments
-        $cargoExitCode = $LASTEXITCODE
-    } finally {
-        Pop-Location
+} else {
+    if (-not $NoBuild) {
+        $cargoArguments = @('build', '--lib')
+        if ($Configuration -eq 'release') {
+            $cargoArguments += '--release'
+        }
+        Write-Verbose -Message ('cargo {0}' -f ($cargoArguments -join ' '))
+        Push-Location -LiteralPath $repo
+        try {
+            & cargo @cargoArguments
+            $cargoExitCode = $LASTEXITCODE
+        } finally {
+            Pop-Location
+        }
+        if ($cargoExitCode -ne 0) {
+            Write-Error -Message ('cargo {0} failed with exit code {1}.' -f ($cargoArguments -join ' '), $cargoExitCode) -ErrorId 'BuildModuleCargoFailed' -Category InvalidResult -ErrorAction Stop
+        }
     }
-    if ($cargoExitCode -ne 0) {
-        Write-Error -Message ('cargo {0} failed with exit code {1}.' -f ($cargoArguments -join ' '), $cargoExitCode) -ErrorId 'BuildModuleCargoFailed' -Category InvalidResult -ErrorAction Stop
-    }
-}
 
-$destination = Get-WbdNativeLibraryPath -ModuleRoot $OutputPath
-$libraryName = Split-Path -Path $destination -Leaf
-$built = [System.IO.Path]::Combine($targetDir, $Configuration, $libraryName)
-if (-not (Test-Path -LiteralPath $built -PathType Leaf)) {
-    Write-Error -Message ('The engine was not found at {0}. Build it with cargo build --lib{1}, or run without -NoBuild.' -f $built, $(if ($Configuration -eq 'release') { ' --release' } else { '' })) -ErrorId 'BuildModuleLibraryMissing' -Category ObjectNotFound -TargetObject $built -ErrorAction Stop
+    # The module's own rule for this platform's rid folder and file name.
+    $destination = Get-WbdNativeLibraryPath -ModuleRoot $OutputPath
+    $libraryName = Split-Path -Path $destination -Leaf
+    $built = [System.IO.Path]::Combine($targetDir, $Configuration, $libraryName)
+    if (-not (Test-Path -LiteralPath $built -PathType Leaf)) {
+        Write-Error -Message ('The engine was not found at {0}. Build it with cargo build --lib{1}, or run without -NoBuild.' -f $built, $(if ($Configuration -eq 'release') { ' --release' } else { '' })) -ErrorId 'BuildModuleLibraryMissing' -Category ObjectNotFound -TargetObject $built -ErrorAction Stop
+    }
+    $rid = Split-Path -Path (Split-Path -Path (Split-Path -Path $destination -Parent) -Parent) -Leaf
+    $engines[$rid] = @{ Source = $built; Name = $libraryName }
 }
 
 if (Test-Path -LiteralPath $OutputPath) {
@@ -99,12 +132,16 @@ if (Test-Path -LiteralPath $OutputPath) {
     }
     Remove-Item -LiteralPath $OutputPath -Recurse -Force -ErrorAction Stop
 }
-$null = New-Item -Path (Split-Path -Path $destination -Parent) -ItemType Directory -Force -ErrorAction Stop
+$null = New-Item -Path $OutputPath -ItemType Directory -Force -ErrorAction Stop
 
 Get-ChildItem -LiteralPath $source -ErrorAction Stop |
-    Where-Object -FilterScript { $_.Name -ne 'runtimes' } |
+    Where-Object -FilterScript { $_.Name -ne 'runtimes' -and $_.Name -notlike '.git*' } |
     Copy-Item -Destination $OutputPath -Recurse -Force -ErrorAction Stop
-Copy-Item -LiteralPath $built -Destination $destination -Force -ErrorAction Stop
+foreach ($rid in $engines.Keys) {
+    $folder = [System.IO.Path]::Combine($OutputPath, 'runtimes', $rid, 'native')
+    $null = New-Item -Path $folder -ItemType Directory -Force -ErrorAction Stop
+    Copy-Item -LiteralPath $engines[$rid].Source -Destination ([System.IO.Path]::Combine($folder, $engines[$rid].Name)) -Force -ErrorAction Stop
+}
 
-Write-Verbose -Message ('Module ready: {0} (engine {1}, {2} build)' -f $OutputPath, $destination, $Configuration)
+Write-Verbose -Message ('Module ready: {0} (engines {1})' -f $OutputPath, (@($engines.Keys) -join ', '))
 Get-Item -LiteralPath ([System.IO.Path]::Combine($OutputPath, 'WritebackDiagnostics.psd1'))

@@ -3,13 +3,20 @@
 # (Linux and macOS; Windows uses scripts/Build-Module.ps1).
 #
 #   scripts/build-module.sh [--out DIR] [--profile debug|release] [--no-build]
+#   scripts/build-module.sh [--out DIR] --native RID=PATH [--native RID=PATH ...]
 #
-#   --out DIR        output folder (default: <target dir>/module/WritebackDiagnostics)
-#   --profile NAME   cargo profile to build and package: release (default) or debug
-#   --no-build       package an engine that is already built instead of running cargo
+#   --out DIR          output folder (default: <target dir>/module/WritebackDiagnostics)
+#   --profile NAME     cargo profile to build and package: release (default) or debug
+#   --release          the same as --profile release (the default)
+#   --no-build         package an engine that is already built instead of running cargo
+#   --native RID=PATH  package this prebuilt engine for RID (win-x64, win-arm64, linux-x64,
+#                      linux-arm64, osx-x64, osx-arm64) instead of building one; repeat it
+#                      to assemble one module for several platforms (the release workflow)
 #
-# The result is powershell/WritebackDiagnostics/ plus the engine at
-# runtimes/<rid>/native/lib<name>.so|.dylib, the only place the module loads it from.
+# The result is powershell/WritebackDiagnostics/ plus each engine at
+# runtimes/<rid>/native/<file>, the only place the module loads it from; <file> is
+# writeback_diagnostics.dll (win-*), libwriteback_diagnostics.so (linux-*) or
+# libwriteback_diagnostics.dylib (osx-*), whatever the file given to --native is called.
 set -euo pipefail
 
 die() {
@@ -26,6 +33,7 @@ esac
 out=""
 profile=release
 build=1
+natives=()
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -47,12 +55,25 @@ while [ $# -gt 0 ]; do
             profile=${1#--profile=}
             shift
             ;;
+        --release)
+            profile=release
+            shift
+            ;;
         --no-build)
             build=0
             shift
             ;;
+        --native)
+            [ $# -ge 2 ] || die "--native needs RID=PATH"
+            natives+=("$2")
+            shift 2
+            ;;
+        --native=*)
+            natives+=("${1#--native=}")
+            shift
+            ;;
         -h | --help)
-            sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -68,45 +89,82 @@ case $profile in
 esac
 [ -n "$out" ] || out=$target_dir/module/WritebackDiagnostics
 
-case $(uname -s) in
-    Linux)
-        os=linux
-        library=libwriteback_diagnostics.so
-        ;;
-    Darwin)
-        os=osx
-        library=libwriteback_diagnostics.dylib
-        ;;
-    *) die "unsupported OS '$(uname -s)'; on Windows run scripts/Build-Module.ps1" ;;
-esac
-case $(uname -m) in
-    x86_64 | amd64) arch=x64 ;;
-    aarch64 | arm64) arch=arm64 ;;
-    *) die "unsupported architecture '$(uname -m)'; the module knows x64 and arm64" ;;
-esac
-rid=$os-$arch
+# The file name the module loader (Private/Get-WbdNativeLibraryPath.ps1) expects for a rid.
+library_for_rid() {
+    case $1 in
+        win-x64 | win-arm64) printf 'writeback_diagnostics.dll' ;;
+        linux-x64 | linux-arm64) printf 'libwriteback_diagnostics.so' ;;
+        osx-x64 | osx-arm64) printf 'libwriteback_diagnostics.dylib' ;;
+        *) return 1 ;;
+    esac
+}
 
-if [ "$build" -eq 1 ]; then
-    # shellcheck disable=SC2086 # the command is a fixed word list
-    (cd "$repo" && $build_command)
+# rid=path pairs to package, in the order given.
+pairs=()
+if [ ${#natives[@]} -gt 0 ]; then
+    for spec in "${natives[@]}"; do
+        case $spec in
+            *=?*) ;;
+            *) die "--native takes RID=PATH, not '$spec'" ;;
+        esac
+        rid=${spec%%=*}
+        path=${spec#*=}
+        library_for_rid "$rid" >/dev/null || die "unknown rid '$rid' in --native; the module knows win-x64, win-arm64, linux-x64, linux-arm64, osx-x64, osx-arm64"
+        [ -f "$path" ] || die "--native $rid: no file at $path"
+        for seen in "${pairs[@]+"${pairs[@]}"}"; do
+            [ "${seen%%=*}" != "$rid" ] || die "--native $rid is given twice"
+        done
+        pairs+=("$rid=$path")
+    done
+    profile=prebuilt
+else
+    case $(uname -s) in
+        Linux) os=linux ;;
+        Darwin) os=osx ;;
+        *) die "unsupported OS '$(uname -s)'; on Windows run scripts/Build-Module.ps1" ;;
+    esac
+    case $(uname -m) in
+        x86_64 | amd64) arch=x64 ;;
+        aarch64 | arm64) arch=arm64 ;;
+        *) die "unsupported architecture '$(uname -m)'; the module knows x64 and arm64" ;;
+    esac
+    rid=$os-$arch
+    library=$(library_for_rid "$rid")
+
+    if [ "$build" -eq 1 ]; then
+        # shellcheck disable=SC2086 # the command is a fixed word list
+        (cd "$repo" && $build_command)
+    fi
+
+    built=$target_dir/$profile/$library
+    [ -f "$built" ] || die "the engine was not found at $built; build it with '$build_command' or drop --no-build"
+    pairs+=("$rid=$built")
 fi
-
-built=$target_dir/$profile/$library
-[ -f "$built" ] || die "the engine was not found at $built; build it with '$build_command' or drop --no-build"
 
 # Only ever delete a folder this script made before.
 if [ -e "$out" ]; then
     [ -f "$out/WritebackDiagnostics.psd1" ] || die "$out exists and is not a module folder built by this script; choose another --out"
     rm -rf -- "$out"
 fi
-mkdir -p -- "$out/runtimes/$rid/native"
+mkdir -p -- "$out"
 
+# The module's own files only: no runtimes/ from the source tree, no tests, no VCS or editor
+# leftovers.
 source_dir=$repo/powershell/WritebackDiagnostics
-(cd "$source_dir" && tar --exclude=./runtimes -cf - .) | (cd "$out" && tar -xf -)
-cp -- "$built" "$out/runtimes/$rid/native/$library"
+(cd "$source_dir" && tar --exclude=./runtimes --exclude='*.Tests.ps1' --exclude='.git*' \
+    --exclude='.DS_Store' --exclude='*~' --exclude='*.swp' -cf - .) | (cd "$out" && tar -xf -)
+
+rids=()
+for pair in "${pairs[@]}"; do
+    rid=${pair%%=*}
+    library=$(library_for_rid "$rid")
+    mkdir -p -- "$out/runtimes/$rid/native"
+    cp -- "${pair#*=}" "$out/runtimes/$rid/native/$library"
+    [ -f "$out/runtimes/$rid/native/$library" ] || die "engine missing in $out for $rid"
+    rids+=("$rid")
+done
 
 [ -f "$out/WritebackDiagnostics.psd1" ] || die "module manifest missing in $out"
-[ -f "$out/runtimes/$rid/native/$library" ] || die "engine missing in $out"
 out=$(cd "$out" && pwd)
-printf 'Module ready: %s (engine %s, %s build)\n' "$out" "$rid" "$profile"
+printf 'Module ready: %s (engines %s, %s build)\n' "$out" "${rids[*]}" "$profile"
 printf "Import it with: Import-Module '%s'\n" "$out/WritebackDiagnostics.psd1"

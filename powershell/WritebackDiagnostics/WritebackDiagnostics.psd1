@@ -33,12 +33,14 @@
 
     PrivateData          = @{
         PSData = @{
-            Tags       = @(
+            Tags         = @(
                 'Entra',
+                'EntraID',
                 'AzureAD',
+                'EntraConnect',
+                'ActiveDirectory',
                 'SSPR',
                 'PasswordWriteback',
-                'EntraConnect',
                 'Diagnostics',
                 'PSEdition_Desktop',
                 'PSEdition_Core',
@@ -46,6 +48,11 @@
                 'Linux',
                 'macOS'
             )
+            # The project's address is to be confirmed by the owner before the first Gallery
+            # release; LicenseUri points at the LICENSE file at the repository root.
+            ProjectUri   = 'https://github.com/WritebackDiagnostics/WritebackDiagnostics'
+            LicenseUri   = 'https://github.com/WritebackDiagnostics/WritebackDiagnostics/blob/main/LICENSE'
+            ReleaseNotes = 'First release. One module for Windows PowerShell 5.1 and PowerShell 7 on win-x64, linux-x64 and osx-arm64 (engines under runtimes/<rid>/native/). Windows needs a 64-bit PowerShell process in FullLanguage mode (the native shim is compiled with Add-Type). Linux needs glibc 2.34 or newer (RHEL 9, Debian 12, Ubuntu 22.04 or later); on older systems build the engine from source with cargo build --release.'
         }
     }
 }

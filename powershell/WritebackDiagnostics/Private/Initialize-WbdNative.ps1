@@ -33,6 +33,11 @@ function Initialize-WbdNative {
         throw
     } catch {
         $message = 'The WritebackDiagnostics engine at ''{0}'' could not be loaded: {1}' -f $script:WbdNativeLibraryPath, $_.Exception.Message
+        # The import-time check passes when the glibc version is unknown; the loader then names
+        # the missing symbol version, and this says what it means.
+        if ($_.Exception.Message -match 'GLIBC_[0-9.]+.{0,3} not found') {
+            $message += (' This system''s C library is older than the engine needs (glibc {0} or newer). Run the module on a newer distribution, or build the engine on this machine with ''cargo build --release'' and assemble the module with scripts/build-module.sh --no-build.' -f $script:WbdGlibcFloor)
+        }
         $record = New-WbdErrorRecord -ErrorId 'WbdNativeLibraryLoadFailed' -Category ResourceUnavailable -Message $message -TargetObject $script:WbdNativeLibraryPath -InnerException $_.Exception
         $Cmdlet.ThrowTerminatingError($record)
     }
