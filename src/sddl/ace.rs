@@ -244,6 +244,12 @@ impl fmt::Display for Ace {
                     f.write_str(c)?;
                 }
             }
+            // Any other bits (a label ACE with GW, say) render as ordinary rights, so the
+            // text parses back to the same mask.
+            let rest = self.mask & !7;
+            if rest != 0 {
+                f.write_str(&rights::render(rest))?;
+            }
         } else {
             f.write_str(&rights::render(self.mask))?;
         }

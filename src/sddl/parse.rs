@@ -506,6 +506,9 @@ mod tests {
             Some("(@User.Dept == \"a)b\")")
         );
         assert_eq!(one("(ML;;NWNR;;;LW)").to_string(), "(ML;;NRNW;;;LW)");
+        // Found by tests/sddl_props.rs: bits other than the label's were dropped.
+        assert_eq!(one("(ML;;GW;;;LW)").to_string(), "(ML;;GW;;;LW)");
+        assert_eq!(one("(ML;;NWGA;;;LW)").to_string(), "(ML;;NWGA;;;LW)");
     }
 
     #[test]
