@@ -13,7 +13,8 @@
 //! - `Suites`: the suites to consider, any of `prerequisites`, `connectivity`,
 //!   `permissions`, `events` (default all four); the others are not mentioned;
 //! - `Now`: the evaluation time (ISO 8601) for permissions and events; with a bundle,
-//!   events default to the manifest's `CreatedAt`;
+//!   events default to the export time `events.json` records, else the manifest's
+//!   `CreatedAt` (the unpacked file's modification time is set to it);
 //! - `TempPath`: the folder a bundle is extracted under (default: the system's temporary
 //!   folder).
 //!
@@ -238,6 +239,9 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
                 match suite::run(s, &o, share, control) {
                     Ok(mut results) => {
                         suite::tag(&mut results, s, false);
+                        if let (Some(b), Some(path)) = (&opened, &opts.bundle_path) {
+                            suite::relabel(&mut results, b.root(), Path::new(path));
+                        }
                         out.extend(results);
                     }
                     Err(e) if matches!(e.code, ErrorCode::Cancelled | ErrorCode::Panic) => {

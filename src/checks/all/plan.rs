@@ -29,6 +29,18 @@ const EVENTS_HOWTO: &str = "On the Connect server run Get-WinEvent -FilterHashta
 
 const CONNECTIVITY_HOWTO: &str = "On the Connect server run Test-WritebackConnectivity | ConvertTo-Json -Depth 20 > connectivity.json (or wbdiag connectivity --json > connectivity.json) and add it to the bundle, or run that test there directly.";
 
+/// Sets `path`'s modification time to `created` (best effort: when the file system refuses,
+/// the events command falls back to the newest event and says so).
+fn stamp_created(path: &Path, created: crate::snapshot::Timestamp) {
+    let Ok(ms) = u64::try_from(created.0) else {
+        return;
+    };
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms);
+    if let Ok(file) = std::fs::OpenOptions::new().write(true).open(path) {
+        let _ = file.set_modified(when);
+    }
+}
+
 fn no_input(message: &str, remediation: String) -> Plan {
     Plan::Skip(Skip {
         outcome: "NoInput",
@@ -193,8 +205,11 @@ pub fn from_bundle(suite: Suite, bundle: &Bundle, now: Option<&str>) -> Plan {
             Found::Here(p) => {
                 let mut o = Map::new();
                 o.insert("Path".into(), path_value(&p));
-                let created = bundle.manifest.created_at.to_string();
-                Plan::Run(with_now(o, Some(now.unwrap_or(&created))))
+                // The events command measures the heartbeat against the export time the
+                // file records, else the file's modification time; unpacking made that the
+                // time of unpacking, so it becomes the time the bundle was created.
+                stamp_created(&p, bundle.manifest.created_at);
+                Plan::Run(with_now(o, now))
             }
             Found::Missing(plan) => plan,
         },

@@ -1,6 +1,7 @@
 //! The four suites `all` runs, their `SUITE-*` results, and running one of them under a
 //! share of the overall progress.
 
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -164,6 +165,33 @@ pub fn tag(results: &mut [CheckResult], suite: Suite, from_bundle: bool) {
         r.evidence.insert("Suite".into(), Value::from(suite.name()));
         if from_bundle {
             r.evidence.insert("FromBundle".into(), Value::from(true));
+        }
+    }
+}
+
+/// Names the bundle's files by their place in the bundle (`case.zip/events.json`) instead
+/// of the temporary folder they were unpacked to, which is gone when the report is read:
+/// in each result's target, message and top-level text evidence.
+pub fn relabel(results: &mut [CheckResult], root: &Path, bundle: &Path) {
+    let Some(root) = root.to_str() else {
+        return;
+    };
+    let name = bundle
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "bundle".into());
+    let swap = |text: &mut String| {
+        if text.contains(root) {
+            *text = text.replace(root, &name);
+        }
+    };
+    for r in results {
+        swap(&mut r.target);
+        swap(&mut r.message);
+        for value in r.evidence.values_mut() {
+            if let Value::String(text) = value {
+                swap(text);
+            }
         }
     }
 }
