@@ -59,41 +59,6 @@ BeforeAll {
             $Collection[$i]
         }
     }
-
-    # A fresh non-interactive process of this PowerShell with stdin closed and a deadline.
-    function Invoke-TestChildPowerShell {
-        param ([Parameter(Mandatory = $true)] [string] $Command, [int] $TimeoutSeconds = 90)
-        $encoded = [System.Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($Command))
-        $start = New-Object -TypeName System.Diagnostics.ProcessStartInfo
-        $start.FileName = (Get-Process -Id $PID).Path
-        $start.Arguments = '-NoProfile -NonInteractive -EncodedCommand ' + $encoded
-        $start.UseShellExecute = $false
-        $start.RedirectStandardInput = $true
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start.CreateNoWindow = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        try {
-            $process.StandardInput.Close()
-            $stdout = $process.StandardOutput.ReadToEndAsync()
-            $stderr = $process.StandardError.ReadToEndAsync()
-            $timedOut = -not $process.WaitForExit($TimeoutSeconds * 1000)
-            if ($timedOut) {
-                $process.Kill()
-                $null = $process.WaitForExit(5000)
-            } else {
-                $process.WaitForExit()
-            }
-            [PSCustomObject]@{
-                TimedOut = $timedOut
-                ExitCode = $(if ($timedOut) { $null } else { $process.ExitCode })
-                StdOut   = $stdout.Result
-                StdErr   = $stderr.Result
-            }
-        } finally {
-            $process.Dispose()
-        }
-    }
 }
 
 AfterAll {

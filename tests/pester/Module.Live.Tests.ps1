@@ -161,45 +161,6 @@ BeforeAll {
         }
     }
 
-    # Runs PowerShell code in a fresh process of this same PowerShell, non-interactive, with its
-    # stdin closed and a deadline after which it is killed.
-    function Invoke-TestChildPowerShell {
-        param (
-            [Parameter(Mandatory = $true)] [string] $Command,
-            [int] $TimeoutSeconds = 60
-        )
-        $encoded = [System.Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($Command))
-        $start = New-Object -TypeName System.Diagnostics.ProcessStartInfo
-        $start.FileName = (Get-Process -Id $PID).Path
-        $start.Arguments = '-NoProfile -NonInteractive -EncodedCommand ' + $encoded
-        $start.UseShellExecute = $false
-        $start.RedirectStandardInput = $true
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start.CreateNoWindow = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        try {
-            $process.StandardInput.Close()
-            $stdout = $process.StandardOutput.ReadToEndAsync()
-            $stderr = $process.StandardError.ReadToEndAsync()
-            $timedOut = -not $process.WaitForExit($TimeoutSeconds * 1000)
-            if ($timedOut) {
-                $process.Kill()
-                $null = $process.WaitForExit(5000)
-            } else {
-                # The parameterless overload waits for the redirected streams to be read to the end.
-                $process.WaitForExit()
-            }
-            [PSCustomObject]@{
-                TimedOut = $timedOut
-                ExitCode = $(if ($timedOut) { $null } else { $process.ExitCode })
-                StdOut   = $stdout.Result
-                StdErr   = $stderr.Result
-            }
-        } finally {
-            $process.Dispose()
-        }
-    }
 
     # Paths in Evidence (recursively) whose value is a [datetime] rather than text.
     function Find-TestDateValue {
