@@ -4,6 +4,76 @@ use std::fmt;
 
 use crate::error::WbdError;
 
+/// Longest host name DNS allows, without a trailing dot (RFC 1035 §2.3.4: 255 octets on
+/// the wire, which is 253 characters in dotted text).
+pub const MAX_HOST_LEN: usize = 253;
+/// Longest label (the part between dots) DNS allows (RFC 1035 §2.3.4).
+pub const MAX_LABEL_LEN: usize = 63;
+/// Longest `--endpoint`/proxy text read at all: `https://`, a bracketed IPv6 or a 253-character
+/// name, `:65535` and a slash fit in it; anything longer is refused before it is parsed.
+pub const MAX_ENDPOINT_TEXT: usize = 300;
+
+/// The user's text, cut for an error message so a huge value still gives a short line.
+pub fn quote(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if clean.chars().count() <= 60 {
+        clean
+    } else {
+        let head: String = clean.chars().take(40).collect();
+        format!("{head}... ({} characters)", text.chars().count())
+    }
+}
+
+/// Checks a host the user gave (endpoint, proxy, namespace host): an IPv4 or IPv6 literal
+/// (IPv6 without brackets), or a host name as DNS allows it: at most 253 characters without
+/// a trailing dot, labels of 1 to 63 letters, digits and hyphens, neither starting nor ending
+/// with a hyphen (RFC 1035 §2.3.4 "Size limits" and §2.3.1 "Preferred name syntax", with
+/// RFC 1123 §2.1 allowing a leading digit). The error is the rule broken, in one line.
+pub fn validate_host(host: &str) -> Result<(), String> {
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(());
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let n = name.chars().count();
+    if n == 0 {
+        return Err("host name is empty".into());
+    }
+    if n > MAX_HOST_LEN {
+        return Err(format!(
+            "host name is {n} characters; DNS allows at most {MAX_HOST_LEN}"
+        ));
+    }
+    if name.contains(':') {
+        return Err("host contains ':' but is not an IPv6 address".into());
+    }
+    for label in name.split('.') {
+        let len = label.chars().count();
+        if len == 0 {
+            return Err("host name has an empty label (two dots in a row or a leading dot)".into());
+        }
+        if len > MAX_LABEL_LEN {
+            return Err(format!(
+                "host name has a label of {len} characters; DNS allows at most {MAX_LABEL_LEN}"
+            ));
+        }
+        if !label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(
+                "host name may hold only letters, digits, hyphens and dots (RFC 1123 §2.1)".into(),
+            );
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err("a host name label may not start or end with a hyphen".into());
+        }
+    }
+    Ok(())
+}
+
 /// Port used by every writeback endpoint.
 pub const HTTPS_PORT: u16 = 443;
 
@@ -147,6 +217,13 @@ pub struct Endpoint {
 impl Endpoint {
     /// Parses `HOST`, `HOST:PORT`, `[V6]` or `[V6]:PORT`; the port defaults to 443.
     pub fn parse(text: &str) -> Result<Self, WbdError> {
+        let chars = text.chars().count();
+        if chars > MAX_ENDPOINT_TEXT {
+            return Err(WbdError::invalid(format!(
+                "endpoint '{}': {chars} characters; a host name may have at most {MAX_HOST_LEN} (DNS)",
+                quote(text)
+            )));
+        }
         let t = text.trim();
         let t = t
             .strip_prefix("https://")
@@ -189,6 +266,12 @@ impl Endpoint {
         {
             return Err(WbdError::invalid(format!(
                 "endpoint '{text}': host contains a character not allowed in a host name"
+            )));
+        }
+        if let Err(why) = validate_host(host) {
+            return Err(WbdError::invalid(format!(
+                "endpoint '{}': {why}",
+                quote(text)
             )));
         }
         let port = match port {
@@ -241,7 +324,14 @@ pub fn namespace_host(cloud: Cloud, text: &str) -> Result<String, WbdError> {
         .unwrap_or(&lower);
     let t = t.split('/').next().unwrap_or_default();
     let t = t.strip_suffix('.').unwrap_or(t);
-    let bad = |why: &str| WbdError::invalid(format!("namespace '{text}': {why}"));
+    let shown = quote(text);
+    let bad = |why: &str| WbdError::invalid(format!("namespace '{shown}': {why}"));
+    if text.chars().count() > MAX_ENDPOINT_TEXT {
+        return Err(bad(&format!(
+            "{} characters; a host name may have at most {MAX_HOST_LEN} (DNS)",
+            text.chars().count()
+        )));
+    }
     if t.is_empty() {
         return Err(bad(
             "empty; give a namespace such as ssprdedicatedsbprodfra-1 or its host name",
@@ -257,23 +347,7 @@ pub fn namespace_host(cloud: Cloud, text: &str) -> Result<String, WbdError> {
     } else {
         format!("{t}{}", cloud.service_bus_suffix())
     };
-    if host.len() > 253 {
-        return Err(bad("longer than the 253 characters a host name may have"));
-    }
-    for label in host.split('.') {
-        if label.is_empty() || label.len() > 63 {
-            return Err(bad("every part between dots must have 1 to 63 characters"));
-        }
-        if !label
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            return Err(bad("only letters, digits, hyphens and dots are allowed"));
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Err(bad("a part may not start or end with a hyphen"));
-        }
-    }
+    validate_host(&host).map_err(|why| bad(&why))?;
     Ok(host)
 }
 
