@@ -31,7 +31,10 @@ fn connectivity_help_offers_no_way_to_skip_validation() {
     assert!(help.contains("--ca-file"), "{help}");
     for line in help.lines().filter(|l| l.trim_start().starts_with('-')) {
         for word in FORBIDDEN {
-            assert!(!line.contains(word), "option line mentions '{word}': {line}");
+            assert!(
+                !line.contains(word),
+                "option line mentions '{word}': {line}"
+            );
         }
     }
 }
@@ -54,7 +57,12 @@ fn request_options_to_skip_validation_are_unknown_keys() {
         "NoVerify",
     ] {
         let err = error_of(json!({ "NoDefaultEndpoints": true, key: true }));
-        assert_eq!(err["Code"], json!("InvalidInput"), "{key}: {}", pretty(&err));
+        assert_eq!(
+            err["Code"],
+            json!("InvalidInput"),
+            "{key}: {}",
+            pretty(&err)
+        );
         assert!(
             err["Message"].as_str().unwrap_or_default().contains(key),
             "{key}: {}",
@@ -137,9 +145,9 @@ fn the_only_custom_verifier_delegates_to_webpki() {
         .find(|(p, _)| p.ends_with("probe/tls.rs"))
         .expect("src/probe/tls.rs");
     assert_eq!(tls.matches(".dangerous()").count(), 1);
-    assert!(tls.contains(
-        ".dangerous()\n        .with_custom_certificate_verifier(verifier.clone())"
-    ));
+    assert!(
+        tls.contains(".dangerous()\n        .with_custom_certificate_verifier(verifier.clone())")
+    );
     assert!(tls.contains("WebPkiServerVerifier::builder_with_provider(trust.roots.clone()"));
     // Every verifier method hands the decision to webpki.
     for call in [
@@ -147,6 +155,9 @@ fn the_only_custom_verifier_delegates_to_webpki() {
         "self.inner.verify_tls12_signature(",
         "self.inner.verify_tls13_signature(",
     ] {
-        assert!(tls.contains(call), "RecordingVerifier must delegate: {call}");
+        assert!(
+            tls.contains(call),
+            "RecordingVerifier must delegate: {call}"
+        );
     }
 }

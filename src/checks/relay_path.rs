@@ -97,7 +97,18 @@ impl Plan {
 /// `IP:PORT`, `[V6]:PORT`, or a bare IP (port 53).
 pub fn parse_dns_server(text: &str) -> Result<SocketAddr, WbdError> {
     let t = text.trim();
+    if t.chars().count() > crate::endpoints::MAX_ENDPOINT_TEXT {
+        return Err(WbdError::invalid(format!(
+            "DnsServer '{}' is not IP, IP:PORT or [IPv6]:PORT",
+            crate::endpoints::quote(text)
+        )));
+    }
     if let Ok(a) = t.parse::<SocketAddr>() {
+        if a.port() == 0 {
+            return Err(WbdError::invalid(format!(
+                "DnsServer '{text}': port 0; give a port from 1 to 65535"
+            )));
+        }
         return Ok(a);
     }
     t.parse::<IpAddr>()
