@@ -59,10 +59,9 @@ pub fn validate_host(host: &str) -> Result<(), String> {
                 "host name has a label of {len} characters; DNS allows at most {MAX_LABEL_LEN}"
             ));
         }
-        if !label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
+        // Internationalised names (RFC 5890) keep their Unicode letters here; the resolver
+        // sees their IDNA form.
+        if !label.chars().all(|c| c.is_alphanumeric() || c == '-') {
             return Err(
                 "host name may hold only letters, digits, hyphens and dots (RFC 1123 §2.1)".into(),
             );
@@ -348,6 +347,12 @@ pub fn namespace_host(cloud: Cloud, text: &str) -> Result<String, WbdError> {
         format!("{t}{}", cloud.service_bus_suffix())
     };
     validate_host(&host).map_err(|why| bad(&why))?;
+    // Service Bus namespace names are ASCII letters, digits and hyphens.
+    if !host.is_ascii() {
+        return Err(bad(
+            "a Service Bus namespace holds only ASCII letters, digits and hyphens",
+        ));
+    }
     Ok(host)
 }
 
@@ -511,5 +516,14 @@ mod tests {
         assert_eq!(allow_rule("evilservicebus.windows.net"), None);
         assert_eq!(allow_rule("crl3.digicert.com"), None);
         assert_eq!(allow_rule("other.servicebus.chinacloudapi.cn"), None);
+    }
+
+    #[test]
+    fn internationalised_names_pass_and_symbols_do_not() {
+        assert_eq!(validate_host("bücher.invalid"), Ok(()));
+        assert_eq!(validate_host("例え.テスト"), Ok(()));
+        assert!(validate_host("a_b.example").is_err());
+        assert!(validate_host("a b.example").is_err());
+        assert!(validate_host("münchen-.de").is_err());
     }
 }
