@@ -15,7 +15,8 @@ fuzz_target!(|data: &[u8]| {
         let temp = d.join("tmp");
         std::fs::create_dir(&temp).expect("create temp");
         let control = Control::new();
-        if let Ok(b) = writeback_diagnostics::bundle::open(&zip, Some(&temp), &control, &mut |_| {}) {
+        if let Ok(b) = writeback_diagnostics::bundle::open(&zip, Some(&temp), &control, &mut |_| {})
+        {
             let _ = b.existing("events.json");
             let _ = b.manifest.items.len();
         }

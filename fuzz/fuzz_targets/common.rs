@@ -32,6 +32,7 @@ pub fn scratch() -> &'static Path {
 }
 
 /// Runs `f` with a fresh, empty folder inside the scratch folder, then deletes it.
+#[allow(dead_code)]
 pub fn with_dir<R>(f: impl FnOnce(&Path) -> R) -> R {
     let d = scratch().join("case");
     let _ = std::fs::remove_dir_all(&d);
@@ -42,6 +43,7 @@ pub fn with_dir<R>(f: impl FnOnce(&Path) -> R) -> R {
 }
 
 /// Runs `f` with `data` written to a file named `name` in a fresh folder.
+#[allow(dead_code)] // not every target that includes this module writes a single file
 pub fn with_file<R>(name: &str, data: &[u8], f: impl FnOnce(&Path) -> R) -> R {
     with_dir(|d| {
         let p = d.join(name);
