@@ -108,22 +108,68 @@ fn feed(target: &str, data: &[u8]) -> Result<(), String> {
     }
 }
 
-/// Every stored input of every target, through `feed`: none may panic.
-#[test]
-fn every_stored_input_gives_a_result_not_a_panic() {
-    let Ok(targets) = std::fs::read_dir(fixtures()) else {
-        return;
+/// Feeds every file of `root/<target>/` to `feed`; returns, per target, how many inputs
+/// gave a result (not an error). None may panic.
+fn feed_all(root: &Path) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    let Ok(targets) = std::fs::read_dir(root) else {
+        return out;
     };
     for t in targets {
         let t = t.expect("entry").path();
         if !t.is_dir() {
             continue;
         }
-        let target = t.file_name().unwrap().to_string_lossy().into_owned();
+        let target = t
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (mut fed, mut ok) = (0, 0);
         for f in std::fs::read_dir(&t).expect("read dir") {
             let f = f.expect("entry").path();
             let data = std::fs::read(&f).expect("read input");
-            let _ = feed(&target, &data);
+            fed += 1;
+            if feed(&target, &data).is_ok() {
+                ok += 1;
+            }
         }
+        out.push((target, fed, ok));
+    }
+    out.sort();
+    out
+}
+
+/// The seed corpus of every fuzz target goes through the same `feed` the regression inputs
+/// use, and each target's seeds include valid inputs that parse: so `feed` reaches each
+/// parser as its fuzz target does, and a crash input dropped into `tests/fixtures/fuzz/`
+/// is tested the same way.
+#[test]
+fn every_fuzz_target_seed_corpus_is_fed_and_parses() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let seen = feed_all(&corpus);
+    let names: Vec<&str> = seen.iter().map(|(t, _, _)| t.as_str()).collect();
+    for target in [
+        "bundle",
+        "events_evtx",
+        "events_json",
+        "machine_config",
+        "request",
+        "sddl_binary",
+        "sddl_text",
+        "serverconfig",
+        "snapshot_file",
+        "snapshot_json",
+    ] {
+        assert!(
+            names.contains(&target),
+            "no seed corpus for {target}: {names:?}"
+        );
+    }
+    for (target, fed, ok) in &seen {
+        assert!(*ok > 0, "{target}: none of its {fed} seeds parsed");
+    }
+    // The inputs fuzzing found (none yet): any of them panicking fails here.
+    for (target, fed, _) in feed_all(&fixtures()) {
+        assert!(fed > 0, "{target}: empty folder under tests/fixtures/fuzz");
     }
 }
