@@ -47,6 +47,8 @@ if [ "$test_mode" -eq 1 ]; then
     want ldapsearch ldap-utils
     # tests/report_html.rs loads the HTML report in headless Chromium (--dump-dom, --screenshot).
     want chromium chromium
+    # scripts/valgrind.sh runs the C ABI tests under valgrind's memcheck.
+    want valgrind valgrind
     # --no-install-recommends leaves out Chromium's fonts; the report's screenshot test needs some.
     [ -d /usr/share/fonts/truetype/liberation ] || need+=(fonts-liberation)
 fi
