@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in fuzz/ on stable Rust (no cargo-fuzz) and runs each.
 #
-#   scripts/fuzz.sh [--seconds N] [--jobs J] [--keep] [TARGET...]
+#   scripts/fuzz.sh [--seconds N] [--jobs J] [--ci] [--keep] [TARGET...]
 #
-#   --seconds N  run each target N seconds (default 10, what CI uses)
+#   --seconds N  run each target N seconds (default 10)
 #   --jobs J     run J targets at a time (default 1)
+#   --ci         build with fuzz/Cargo.toml's `ci` profile (opt-level 1, no debug info):
+#                about half the build time, for .ci/run's short runs that only show the
+#                targets still build and run; long runs use the default release profile
 #   --keep       merge the new inputs a run finds into fuzz/corpus/<target>/
 #                (off by default: each run works on a temporary copy of the corpus)
 #   TARGET...    the targets to run (default: all of fuzz/fuzz_targets/*.rs)
@@ -16,13 +19,15 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds=10
 jobs=1
 keep=0
+profile=release
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds="$2"; shift 2 ;;
         --jobs) jobs="$2"; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --ci) profile=ci; shift ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -37,8 +42,8 @@ fi
 triple=x86_64-unknown-linux-gnu
 # The explicit --target keeps these flags off build scripts and proc macros.
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing"
-cargo build --release --target "$triple" --manifest-path "$root/fuzz/Cargo.toml" --bins
-bin_dir="$root/fuzz/target/$triple/release"
+cargo build --locked --profile "$profile" --target "$triple" --manifest-path "$root/fuzz/Cargo.toml" --bins
+bin_dir="$root/fuzz/target/$triple/$profile"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/wbd-fuzz.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
