@@ -1,5 +1,6 @@
-//! `connectivity`: DNS, TCP, proxy, TLS and HTTP to every endpoint writeback needs, all
-//! endpoints at once, each stage with its own deadline and the run with an overall one.
+//! `connectivity`: DNS, TCP, proxy, TLS and HTTP to every endpoint writeback needs,
+//! [`ENDPOINT_CONCURRENCY`] endpoints at once, each stage with its own deadline and the
+//! run with an overall one.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,6 +27,11 @@ pub const DEFAULT_STAGE_MS: u64 = 5_000;
 pub const DEFAULT_OVERALL_MS: u64 = 30_000;
 /// Largest accepted deadline (10 minutes).
 pub const MAX_TIMEOUT_MS: u64 = 600_000;
+/// Endpoints probed at once (our choice, the same bound as the relay gateways'
+/// `CONNECT_CONCURRENCY`): a normal run (the cloud's 3 defaults and a tenant's relays)
+/// starts every endpoint at once, so the run takes about as long as its slowest
+/// endpoint; a long `--endpoint` list never opens more than this many sockets together.
+pub const ENDPOINT_CONCURRENCY: usize = 16;
 
 const PROXY_DOC: &str =
     "https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-install-prerequisites";
@@ -263,9 +269,15 @@ pub fn run(options: &Value, control: &Control) -> Result<Vec<CheckResult>, WbdEr
     let endpoints = plan.endpoints.clone();
     let all = async {
         let mut set = tokio::task::JoinSet::new();
+        let permits = Arc::new(tokio::sync::Semaphore::new(ENDPOINT_CONCURRENCY));
         for (i, (ep, route)) in endpoints.into_iter().enumerate() {
-            let ctx = ctx.clone();
-            set.spawn(async move { (i, probe_endpoint(ep, route, ctx).await) });
+            let (ctx, permits) = (ctx.clone(), permits.clone());
+            set.spawn(async move {
+                // The semaphore is never closed, so this waits for a permit; an endpoint
+                // still waiting at the overall deadline fails its stages at once.
+                let _permit = permits.acquire_owned().await;
+                (i, probe_endpoint(ep, route, ctx).await)
+            });
         }
         let mut rows: Vec<(usize, Vec<CheckResult>)> = Vec::new();
         while let Some(joined) = set.join_next().await {

@@ -16,9 +16,11 @@
 //! - [`closed_port`]: a port nothing listens on.
 //! - [`relay::IdleRelay`]: a TCP relay that ends idle flows by RST, FIN or silence.
 //! - [`dnsmasq::Dnsmasq`]: a real DNS server (dnsmasq) serving CNAME chains and host records.
+//! - [`gauge::Gauge`]: how many connections a group of servers holds open at once.
 #![allow(dead_code)]
 
 pub mod dnsmasq;
+pub mod gauge;
 pub mod relay;
 
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -35,6 +37,8 @@ use rcgen::{
     KeyPair, KeyUsagePurpose,
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+use gauge::{Gauge, Ticket};
 
 /// Common name of the root CA the client is given (`CaFile`).
 pub const TEST_CA_CN: &str = "WritebackDiagnostics Test Root CA";
@@ -405,6 +409,9 @@ pub fn pretty(v: &serde_json::Value) -> String {
 pub enum Behavior {
     /// TLS handshake, read the request head, write these bytes, close cleanly.
     Respond(Vec<u8>),
+    /// As `Respond`, but wait this long between the request and the answer, as a distant
+    /// or busy service does.
+    RespondAfter(Duration, Vec<u8>),
     /// TLS handshake, read the request head, then reset the connection (RST).
     ResetAfterRequest,
     /// TLS handshake, read the request head, then close (close_notify + FIN) without
@@ -412,6 +419,9 @@ pub enum Behavior {
     CloseAfterRequest,
     /// TLS handshake, then read and discard without ever answering.
     HoldAfterHandshake,
+    /// Wait this long after the accept, as a distant server's round trips do, then as
+    /// `HoldAfterHandshake`.
+    HoldAfterSlowHandshake(Duration),
     /// Plain TCP: accept and hold the connection, never reading or writing.
     SilentTcp,
     /// Plain TCP: read whatever the client sends first, then reset (RST).
@@ -431,9 +441,11 @@ impl Behavior {
         matches!(
             self,
             Behavior::Respond(_)
+                | Behavior::RespondAfter(..)
                 | Behavior::ResetAfterRequest
                 | Behavior::CloseAfterRequest
                 | Behavior::HoldAfterHandshake
+                | Behavior::HoldAfterSlowHandshake(_)
                 | Behavior::IdleServer { .. }
         )
     }
@@ -478,13 +490,31 @@ impl Server {
     pub fn tls_at(bind: SocketAddr, cert: &ServerCert, behavior: Behavior) -> Option<Self> {
         assert!(behavior.uses_tls(), "{behavior:?} is a plain TCP behaviour");
         assert!(bind.ip().is_loopback(), "{bind} is not a loopback address");
-        Self::start_at(bind, Some(server_config(cert)), behavior)
+        Self::start_at(bind, Some(server_config(cert)), behavior, None)
     }
 
     /// A TCP listener on `bind` that accepts and never says a word (see [`Server::silent`]).
     pub fn silent_at(bind: SocketAddr) -> Option<Self> {
         assert!(bind.ip().is_loopback(), "{bind} is not a loopback address");
-        Self::start_at(bind, None, Behavior::SilentTcp)
+        Self::start_at(bind, None, Behavior::SilentTcp, None)
+    }
+
+    /// As [`Server::tls_at`], counting each connection on `gauge` from its accept until
+    /// the server answered it or it ended.
+    pub fn tls_gauged(
+        bind: SocketAddr,
+        cert: &ServerCert,
+        behavior: Behavior,
+        gauge: &Gauge,
+    ) -> Option<Self> {
+        assert!(behavior.uses_tls(), "{behavior:?} is a plain TCP behaviour");
+        assert!(bind.ip().is_loopback(), "{bind} is not a loopback address");
+        Self::start_at(
+            bind,
+            Some(server_config(cert)),
+            behavior,
+            Some(gauge.clone()),
+        )
     }
 
     /// The address and port it listens on.
@@ -503,13 +533,15 @@ impl Server {
     }
 
     fn start(config: Option<Arc<rustls::ServerConfig>>, behavior: Behavior) -> Self {
-        Self::start_at(([127, 0, 0, 1], 0).into(), config, behavior).expect("bind 127.0.0.1:0")
+        Self::start_at(([127, 0, 0, 1], 0).into(), config, behavior, None)
+            .expect("bind 127.0.0.1:0")
     }
 
     fn start_at(
         bind: SocketAddr,
         config: Option<Arc<rustls::ServerConfig>>,
         behavior: Behavior,
+        gauge: Option<Gauge>,
     ) -> Option<Self> {
         let listener = TcpListener::bind(bind).ok()?;
         listener
@@ -525,7 +557,9 @@ impl Server {
             let requests = requests.clone();
             thread::Builder::new()
                 .name(format!("test-server-{}", addr.port()))
-                .spawn(move || accept_loop(listener, config, behavior, stop, accepted, requests))
+                .spawn(move || {
+                    accept_loop(listener, config, behavior, stop, accepted, requests, gauge)
+                })
                 .expect("spawn server thread")
         };
         Some(Server {
@@ -581,6 +615,7 @@ fn accept_loop(
     stop: Arc<AtomicBool>,
     accepted: Arc<AtomicUsize>,
     requests: Arc<Mutex<Vec<Vec<u8>>>>,
+    gauge: Option<Gauge>,
 ) {
     let deadline = Instant::now() + SERVER_LIFETIME;
     let mut handlers: Vec<JoinHandle<()>> = Vec::new();
@@ -596,6 +631,7 @@ fn accept_loop(
                     stop: stop.clone(),
                     deadline,
                     requests: requests.clone(),
+                    ticket: Mutex::new(gauge.as_ref().map(|g| g.enter(&sock))),
                 };
                 let config = config.clone();
                 let behavior = behavior.clone();
@@ -625,6 +661,8 @@ struct Conn {
     stop: Arc<AtomicBool>,
     deadline: Instant,
     requests: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// The connection's place on the server's gauge, if it has one.
+    ticket: Mutex<Option<Ticket>>,
 }
 
 fn is_timeout(e: &io::Error) -> bool {
@@ -641,6 +679,21 @@ fn reset(sock: &TcpStream) {
 impl Conn {
     fn live(&self) -> bool {
         !self.stop.load(Ordering::SeqCst) && Instant::now() < self.deadline
+    }
+
+    /// Stops counting this connection on the gauge: it has its answer (or is about to).
+    fn answered(&self) {
+        if let Ok(mut t) = self.ticket.lock() {
+            t.take();
+        }
+    }
+
+    /// Sleeps `d` in poll-sized steps, ending early on a stop.
+    fn pause(&self, d: Duration) {
+        let until = Instant::now() + d;
+        while self.live() && Instant::now() < until {
+            thread::sleep(POLL.min(until.saturating_duration_since(Instant::now())));
+        }
     }
 
     fn record(&self, head: &[u8]) {
@@ -751,6 +804,9 @@ impl Conn {
         config: Arc<rustls::ServerConfig>,
         behavior: &Behavior,
     ) -> io::Result<()> {
+        if let Behavior::HoldAfterSlowHandshake(d) = behavior {
+            self.pause(*d);
+        }
         let conn = rustls::ServerConnection::new(config).map_err(io::Error::other)?;
         let mut tls = rustls::StreamOwned::new(conn, sock);
         // Handshake, polling so that a stop or the lifetime cap ends it.
@@ -770,7 +826,7 @@ impl Conn {
             tls.conn.write_tls(&mut tls.sock)?;
         }
         match behavior {
-            Behavior::HoldAfterHandshake => {
+            Behavior::HoldAfterHandshake | Behavior::HoldAfterSlowHandshake(_) => {
                 self.drain(&mut tls, SERVER_LIFETIME);
                 Ok(())
             }
@@ -808,6 +864,16 @@ impl Conn {
             }
             Behavior::Respond(bytes) => {
                 self.read_head(&mut tls, false)?;
+                self.answered();
+                tls.write_all(bytes)?;
+                self.close_cleanly(tls)
+            }
+            Behavior::RespondAfter(delay, bytes) => {
+                self.read_head(&mut tls, false)?;
+                self.pause(*delay);
+                // Off the gauge before the client can see the answer, so a client that
+                // opens its next connection on reading it never overlaps this one.
+                self.answered();
                 tls.write_all(bytes)?;
                 self.close_cleanly(tls)
             }
