@@ -14,7 +14,10 @@ pub const MAX_LABEL_LEN: usize = 63;
 pub const MAX_ENDPOINT_TEXT: usize = 300;
 
 /// The user's text, cut for an error message so a huge value still gives a short line.
+/// Credentials in it are hidden first (see [`crate::redact`]), so a cut cannot leave half a
+/// password behind.
 pub fn quote(text: &str) -> String {
+    let text = crate::redact::text(text);
     let clean: String = text
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })

@@ -14,7 +14,7 @@ pub fn run(request: &Request, control: &Control) -> Result<Report, WbdError> {
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let started = Instant::now();
-    let results = match request.command {
+    let mut results = match request.command {
         Command::Connectivity => checks::connectivity::run(&request.options, control)?,
         Command::Prerequisites => checks::prerequisites::run(&request.options, control)?,
         Command::Events => checks::events::run(&request.options, control)?,
@@ -24,6 +24,8 @@ pub fn run(request: &Request, control: &Control) -> Result<Report, WbdError> {
         #[cfg(debug_assertions)]
         Command::SelfTestPanic => panic!("self-test panic requested"),
     };
+    // Inputs (event messages, saved reports, typed values) may quote credentials.
+    results.iter_mut().for_each(crate::redact::result);
     Ok(Report {
         tool: "WritebackDiagnostics".into(),
         version: env!("CARGO_PKG_VERSION").into(),

@@ -55,12 +55,15 @@ pub struct WbdError {
 }
 
 impl WbdError {
-    /// Builds an error from a code and a message.
+    /// Builds an error from a code and a message. Credentials the message quotes from
+    /// the input (a proxy URL's password, a token) are replaced (see [`crate::redact`]).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        WbdError {
-            code,
-            message: message.into(),
-        }
+        let message = message.into();
+        let message = match crate::redact::text(&message) {
+            std::borrow::Cow::Owned(clean) => clean,
+            std::borrow::Cow::Borrowed(_) => message,
+        };
+        WbdError { code, message }
     }
 
     /// Shorthand for [`ErrorCode::InvalidInput`].

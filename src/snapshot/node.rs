@@ -292,6 +292,8 @@ pub fn describe(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => {
+            // Credentials go before the cut, which could otherwise keep half of one.
+            let s = crate::redact::text(s);
             let shown: String = s.chars().take(QUOTE_CHARS).collect();
             let ellipsis = if s.chars().count() > QUOTE_CHARS {
                 "..."
