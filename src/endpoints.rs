@@ -403,6 +403,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn errors_hide_credentials_even_when_the_text_is_cut() {
+        let long = format!("https://svc:{}@host.example:1", "p".repeat(80));
+        let q = quote(&long);
+        assert!(!q.contains("ppp") && q.contains("(hidden)@"), "{q}");
+        for text in [
+            "https://svc:Hunter2Pass@localhost:1",
+            "localhost:1/?sv=1&sig=Hunter2Pass",
+            "localhost:1?sig=Hunter2Pass",
+        ] {
+            let e = Endpoint::parse(text).expect_err("invalid endpoint");
+            assert!(
+                !e.message.contains("Hunter2Pass") && e.message.contains("(hidden)"),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
     fn parses_host_port_forms() {
         let p = |s| Endpoint::parse(s).map(|e| (e.host, e.port));
         assert_eq!(p("Example.com"), Ok(("example.com".into(), 443)));

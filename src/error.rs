@@ -79,3 +79,20 @@ impl fmt::Display for WbdError {
 }
 
 impl std::error::Error for WbdError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_never_keep_a_credential_they_quote() {
+        let e =
+            WbdError::invalid("proxy address 'http://127.0.0.1:1/?access_token=abc123' has a path");
+        assert_eq!(
+            e.message,
+            "proxy address 'http://127.0.0.1:1/?access_token=(hidden)' has a path"
+        );
+        let plain = WbdError::new(ErrorCode::Internal, "nothing secret here");
+        assert_eq!(plain.message, "nothing secret here");
+    }
+}

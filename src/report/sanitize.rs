@@ -28,6 +28,7 @@ const HARMLESS_NAMES: &[&str] = &[
     "MaxPasswordAge",
     "MinPasswordAge",
     "MinPasswordLength",
+    "OtherPasswordSyncRules",
     "PasswordExpired",
     "PasswordHashSync",
     "PasswordHistoryCount",

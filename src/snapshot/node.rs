@@ -313,6 +313,14 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_quoted_value_loses_its_credentials_before_it_is_cut() {
+        let url = format!("http://svc:{}@proxy:8080", "s".repeat(70));
+        let shown = describe(&json!(url));
+        assert!(shown.starts_with("\"http://(hidden)@proxy:8080"), "{shown}");
+        assert!(!shown.contains("sss"), "{shown}");
+    }
+
+    #[test]
     fn names_the_path_of_a_bad_value() {
         let doc = json!({"Connect": {"DotNetRelease": "abc"}});
         let root = Node::root(&doc);
