@@ -142,8 +142,15 @@ fn excerpts(output: &[u8]) -> String {
     for s in SECRETS {
         let needle = s.to_ascii_lowercase();
         for (at, _) in lower.match_indices(&needle).take(3) {
-            let from = text.floor_char_boundary(at.saturating_sub(160));
-            let to = text.ceil_char_boundary((at + needle.len() + 60).min(text.len()));
+            // Widen to char boundaries (at most 3 steps each; 0 and len are boundaries).
+            let mut from = at.saturating_sub(160);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = (at + needle.len() + 60).min(text.len());
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
             out.push(format!("...{}...", &text[from..to]));
         }
     }
