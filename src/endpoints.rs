@@ -14,7 +14,10 @@ pub const MAX_LABEL_LEN: usize = 63;
 pub const MAX_ENDPOINT_TEXT: usize = 300;
 
 /// The user's text, cut for an error message so a huge value still gives a short line.
+/// Credentials in it are hidden first (see [`crate::redact`]), so a cut cannot leave half a
+/// password behind.
 pub fn quote(text: &str) -> String {
+    let text = crate::redact::text(text);
     let clean: String = text
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })
@@ -398,6 +401,25 @@ pub fn plan_after(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_hide_credentials_even_when_the_text_is_cut() {
+        let long = format!("https://svc:{}@host.example:1", "p".repeat(80));
+        let q = quote(&long);
+        assert!(!q.contains("ppp") && q.contains("(hidden)@"), "{q}");
+        for text in [
+            "https://svc:Hunter2Pass@localhost:1",
+            "localhost:1/?sv=1&sig=Hunter2Pass",
+            "localhost:1?sig=Hunter2Pass",
+        ] {
+            let e = Endpoint::parse(text).expect_err("invalid endpoint");
+            assert!(
+                !e.message.contains("Hunter2Pass") && e.message.contains("(hidden)"),
+                "{}",
+                e.message
+            );
+        }
+    }
 
     #[test]
     fn parses_host_port_forms() {

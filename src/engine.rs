@@ -14,7 +14,7 @@ pub fn run(request: &Request, control: &Control) -> Result<Report, WbdError> {
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let started = Instant::now();
-    let results = match request.command {
+    let mut results = match request.command {
         Command::Connectivity => checks::connectivity::run(&request.options, control)?,
         Command::Prerequisites => checks::prerequisites::run(&request.options, control)?,
         Command::Events => checks::events::run(&request.options, control)?,
@@ -24,6 +24,8 @@ pub fn run(request: &Request, control: &Control) -> Result<Report, WbdError> {
         #[cfg(debug_assertions)]
         Command::SelfTestPanic => panic!("self-test panic requested"),
     };
+    // Inputs (event messages, saved reports, typed values) may quote credentials.
+    results.iter_mut().for_each(crate::redact::result);
     Ok(Report {
         tool: "WritebackDiagnostics".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -33,4 +35,31 @@ pub fn run(request: &Request, control: &Control) -> Result<Report, WbdError> {
         summary: Summary::of(&results),
         results,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_lose_the_credentials_their_inputs_quote() {
+        let dir = std::env::temp_dir().join(format!("wbd-engine-redact-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("events.json");
+        let events = serde_json::json!([{
+            "Id": 6329, "ProviderName": "ADSync", "TimeCreated": "2024-06-03T10:00:00Z",
+            "LevelDisplayName": "Error",
+            "Message": "Connecting failed: Server=sql01;User ID=sa;Password=Hunter2Pass;"
+        }]);
+        std::fs::write(&path, events.to_string()).expect("write events");
+        let request = Request {
+            command: Command::Events,
+            options: serde_json::json!({"Path": path.display().to_string(), "Now": "2024-06-03T11:00:00Z"}),
+        };
+        let report = run(&request, &Control::new());
+        let _ = std::fs::remove_dir_all(&dir);
+        let text = serde_json::to_string(&report.expect("events report")).unwrap_or_default();
+        assert!(text.contains("Password=(hidden)"), "{text}");
+        assert!(!text.contains("Hunter2Pass"), "{text}");
+    }
 }

@@ -55,12 +55,15 @@ pub struct WbdError {
 }
 
 impl WbdError {
-    /// Builds an error from a code and a message.
+    /// Builds an error from a code and a message. Credentials the message quotes from
+    /// the input (a proxy URL's password, a token) are replaced (see [`crate::redact`]).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        WbdError {
-            code,
-            message: message.into(),
-        }
+        let message = message.into();
+        let message = match crate::redact::text(&message) {
+            std::borrow::Cow::Owned(clean) => clean,
+            std::borrow::Cow::Borrowed(_) => message,
+        };
+        WbdError { code, message }
     }
 
     /// Shorthand for [`ErrorCode::InvalidInput`].
@@ -76,3 +79,20 @@ impl fmt::Display for WbdError {
 }
 
 impl std::error::Error for WbdError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_never_keep_a_credential_they_quote() {
+        let e =
+            WbdError::invalid("proxy address 'http://127.0.0.1:1/?access_token=abc123' has a path");
+        assert_eq!(
+            e.message,
+            "proxy address 'http://127.0.0.1:1/?access_token=(hidden)' has a path"
+        );
+        let plain = WbdError::new(ErrorCode::Internal, "nothing secret here");
+        assert_eq!(plain.message, "nothing secret here");
+    }
+}

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod permissions;
 pub mod probe;
 pub mod proxy;
+pub mod redact;
 pub mod relay;
 pub mod render;
 pub mod report;

@@ -439,6 +439,8 @@ fn main() -> ExitCode {
             let text = e.to_string();
             let first = text.lines().next().unwrap_or("invalid arguments");
             let reason = first.strip_prefix("error: ").unwrap_or(first);
+            // clap quotes the argument it rejects, which may be a URL with a password.
+            let reason = writeback_diagnostics::redact::text(reason);
             eprintln!("wbdiag: {reason} (see wbdiag --help)");
             return ExitCode::from(2);
         }

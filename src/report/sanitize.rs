@@ -28,6 +28,7 @@ const HARMLESS_NAMES: &[&str] = &[
     "MaxPasswordAge",
     "MinPasswordAge",
     "MinPasswordLength",
+    "OtherPasswordSyncRules",
     "PasswordExpired",
     "PasswordHashSync",
     "PasswordHistoryCount",
@@ -61,10 +62,12 @@ fn userinfo_pattern() -> Option<&'static Regex> {
         .as_ref()
 }
 
-/// `text` with the `user:password@` part removed from every URL in it.
+/// `text` with the `user:password@` part removed from every URL in it, and the other
+/// credential shapes [`crate::redact::text`] knows (query-string signatures, bearer
+/// tokens, `Password=`) hidden.
 pub fn strip_url_credentials(text: &str) -> String {
     match userinfo_pattern() {
-        Some(re) => re.replace_all(text, "$1").into_owned(),
+        Some(re) => crate::redact::text(&re.replace_all(text, "$1")).into_owned(),
         // The pattern is a constant that compiles; should it ever fail, show no URL at
         // all rather than one that might carry a password.
         None if text.contains("://") => MASK.to_string(),
@@ -160,6 +163,11 @@ mod tests {
             "mail admin@contoso.com, see https://learn.microsoft.com/a"
         );
         assert_eq!(strip_url_credentials("socks5://x:y@h"), "socks5://h");
+        assert_eq!(
+            strip_url_credentials("SYNC01 bob:pw@sync01 https://h/?sig=abc Bearer abcdefgh123"),
+            "SYNC01 (hidden)@sync01 https://h/?sig=(hidden) Bearer (hidden)",
+            "the shapes without a scheme go too"
+        );
     }
 
     #[test]

@@ -292,6 +292,8 @@ pub fn describe(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => {
+            // Credentials go before the cut, which could otherwise keep half of one.
+            let s = crate::redact::text(s);
             let shown: String = s.chars().take(QUOTE_CHARS).collect();
             let ellipsis = if s.chars().count() > QUOTE_CHARS {
                 "..."
@@ -309,6 +311,14 @@ pub fn describe(v: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_quoted_value_loses_its_credentials_before_it_is_cut() {
+        let url = format!("http://svc:{}@proxy:8080", "s".repeat(70));
+        let shown = describe(&json!(url));
+        assert!(shown.starts_with("\"http://(hidden)@proxy:8080"), "{shown}");
+        assert!(!shown.contains("sss"), "{shown}");
+    }
 
     #[test]
     fn names_the_path_of_a_bad_value() {

@@ -34,6 +34,17 @@ $script:WbdSecretTextPattern = '(^|\s)(bearer\s+)?eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0
 # user:password@ in a URL, for example a proxy address.
 $script:WbdUrlCredentialPattern = '(?<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s:]+:[^/@\s]+@'
 
+# Credentials inside a longer text, each replaced by '(hidden)' so the rest stays readable; the
+# same shapes the engine hides in what it returns (src/redact.rs): user:password@ without a
+# scheme (a backslash or a missing colon leaves DOMAIN\user and UPNs alone), a secret query or
+# connection-string parameter (?sig=, &access_token=, ;Password=), and a bearer token.
+# Pattern -> replacement, applied in this order.
+$script:WbdTextCredentialPatterns = [ordered]@{
+    '(?<lead>^|[\s''"(=,;<>\[])[^\s:/@''"\\]+:[^\s/@''"\\]+@' = '${lead}(hidden)@'
+    '(?<key>\b(sig|signature|sharedaccesssignature|sharedaccesskey|access_token|refresh_token|id_token|client_secret|assertion|password|passwd|pwd|accountkey|token|secret|apikey|api_key)\s*=\s*[''"]?)[^\s&#;,''"<>]+' = '${key}(hidden)'
+    '(?<key>\bbearer\s+)[A-Za-z0-9._~+/-]{8,}=*' = '${key}(hidden)'
+}
+
 function Remove-WbdSecret {
     <#
     .SYNOPSIS
@@ -50,7 +61,9 @@ function Remove-WbdSecret {
       DataType, Type or ParameterType that names a password or encrypted type, or with
       Encrypted/IsEncrypted/IsSecret set, gets $null for Value, Values and DefaultValue (this
       covers ADSync ConnectivityParameters such as 'password');
-    - text that is a JSON Web Token becomes $null, and user:password@ is cut out of URLs;
+    - text that is a JSON Web Token becomes $null, user:password@ is cut out of URLs, and the
+      credentials $script:WbdTextCredentialPatterns matches inside a text (user:password@
+      without a scheme, ?sig=, ;Password=, Bearer) become '(hidden)';
     - SecureString and PSCredential values become $null.
 
     Dictionaries and objects come back as PSCustomObjects and collections as arrays, which is
@@ -73,6 +86,10 @@ function Remove-WbdSecret {
     $typePattern = [regex]::new($script:WbdSecretTypePattern, $options)
     $textPattern = [regex]::new($script:WbdSecretTextPattern, $options)
     $urlPattern = [regex]::new($script:WbdUrlCredentialPattern, $options)
+    $textPatterns = New-Object -TypeName 'System.Collections.Generic.List[object]'
+    foreach ($entry in $script:WbdTextCredentialPatterns.GetEnumerator()) {
+        $textPatterns.Add([PSCustomObject]@{ Regex = [regex]::new($entry.Key, $options); With = $entry.Value })
+    }
     $propertyTypes = [System.Management.Automation.PSMemberTypes]::Property -bor [System.Management.Automation.PSMemberTypes]::NoteProperty
 
     function Test-SecretName {
@@ -154,7 +171,11 @@ function Remove-WbdSecret {
             if ($textPattern.IsMatch($base)) {
                 return $null
             }
-            return $urlPattern.Replace($base, '${scheme}')
+            $clean = $urlPattern.Replace($base, '${scheme}')
+            foreach ($pattern in $textPatterns) {
+                $clean = $pattern.Regex.Replace($clean, $pattern.With)
+            }
+            return $clean
         }
         if ($base -is [System.Security.SecureString] -or $base -is [System.Management.Automation.PSCredential]) {
             return $null

@@ -1,0 +1,229 @@
+//! Keeps credentials out of everything the engine returns: error messages, report texts
+//! and evidence. Inputs carry them in a few recognisable shapes (a URL's `user:password@`,
+//! a signature or token in a query string, `Password=` in a connection string, a bearer
+//! token, an evidence member named like a secret); each is replaced by [`HIDDEN`], so the
+//! rest of the text (the proxy's host, the file, the reason) stays readable.
+//!
+//! Event messages, saved reports in a bundle and the values a user typed all pass through
+//! here, because the engine cannot know in advance which of them quote a credential.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::api::CheckResult;
+use crate::report::sanitize::is_secret_name;
+
+/// What a credential is replaced with.
+pub const HIDDEN: &str = "(hidden)";
+
+/// Query-string and `key=value` names whose value is a credential, matched ignoring case:
+/// the Service Bus shared access signature (`sig`, `SharedAccessSignature`,
+/// `SharedAccessKey`), OAuth (`access_token`, `refresh_token`, `id_token`,
+/// `client_secret`, `assertion`), connection strings (`Password`, `Pwd`, `AccountKey`)
+/// and generic `token`, `secret`, `apikey`, `api_key`.
+const SECRET_PARAMS: &str = "sig|signature|sharedaccesssignature|sharedaccesskey|access_token|refresh_token|id_token|client_secret|assertion|password|passwd|pwd|accountkey|token|secret|apikey|api_key";
+
+fn patterns() -> &'static [(Regex, &'static str)] {
+    static PATTERNS: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let sources: [(String, &'static str); 6] = [
+            // scheme "://" then everything up to the last '@' of the authority.
+            (
+                r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s'\x22]*@".into(),
+                "${1}(hidden)@",
+            ),
+            // `user:password@host` without a scheme; a backslash ends the user name, so a
+            // Windows path (`C:\x@y`) is left alone, and a UPN has no colon.
+            (
+                r"(^|[\s'\x22(=,;<>\[])[^\s:/@'\x22\\]+:[^\s/@'\x22\\]+@".into(),
+                "${1}(hidden)@",
+            ),
+            // `?sig=...`, `&token=...`, `;Password=...`, `Password = ...`, `password="..."`.
+            (
+                format!(r"(?i)(\b(?:{SECRET_PARAMS})\s*=\s*['\x22]?)[^\s&#;,'\x22<>]+"),
+                "${1}(hidden)",
+            ),
+            // `Authorization: Bearer <token>` and `Basic <base64>` after Authorization.
+            (
+                r"(?i)\b(bearer\s+|authorization:\s*basic\s+)[A-Za-z0-9\-._~+/]{8,}=*".into(),
+                "${1}(hidden)",
+            ),
+            // A JSON Web Token anywhere (header and payload are base64url JSON objects).
+            (
+                r"\beyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*".into(),
+                "(hidden)",
+            ),
+            // PEM private keys, whole.
+            (
+                r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"
+                    .into(),
+                "(hidden)",
+            ),
+        ];
+        sources
+            .into_iter()
+            .filter_map(|(re, with)| Regex::new(&re).ok().map(|r| (r, with)))
+            .collect()
+    })
+}
+
+/// `text` with every credential shape replaced by [`HIDDEN`].
+pub fn text(text: &str) -> Cow<'_, str> {
+    let mut out = Cow::Borrowed(text);
+    for (re, with) in patterns() {
+        if let Cow::Owned(s) = re.replace_all(&out, *with) {
+            out = Cow::Owned(s);
+        }
+    }
+    out
+}
+
+fn in_place(s: &mut String) {
+    if let Cow::Owned(clean) = text(s) {
+        *s = clean;
+    }
+}
+
+/// A JSON value with credentials removed from every string, and the value of every
+/// member named like a secret (see [`is_secret_name`]) replaced, at any depth. Numbers,
+/// booleans and `null` under such names stay (they are counts and switches).
+pub fn value(v: &mut Value) {
+    match v {
+        Value::String(s) => in_place(s),
+        Value::Array(items) => items.iter_mut().for_each(value),
+        Value::Object(map) => {
+            for (k, member) in map.iter_mut() {
+                let holds_text = matches!(
+                    member,
+                    Value::String(_) | Value::Array(_) | Value::Object(_)
+                );
+                if holds_text && is_secret_name(k) {
+                    *member = Value::String(HIDDEN.into());
+                } else {
+                    value(member);
+                }
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+/// A result with credentials removed from its texts and evidence.
+pub fn result(r: &mut CheckResult) {
+    for s in [
+        &mut r.id,
+        &mut r.check,
+        &mut r.target,
+        &mut r.title,
+        &mut r.message,
+        &mut r.remediation,
+        &mut r.docs_url,
+    ] {
+        in_place(s);
+    }
+    for (k, member) in r.evidence.iter_mut() {
+        let holds_text = matches!(
+            member,
+            Value::String(_) | Value::Array(_) | Value::Object(_)
+        );
+        if holds_text && is_secret_name(k) {
+            *member = Value::String(HIDDEN.into());
+        } else {
+            value(member);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn credentials_in_urls_are_hidden_and_the_host_kept() {
+        assert_eq!(
+            text("proxy 'http://bob:hunter2@proxy.contoso.com:8080' refused"),
+            "proxy 'http://(hidden)@proxy.contoso.com:8080' refused"
+        );
+        assert_eq!(
+            text("endpoint 'https://u:p@ss@host:443/x@y'"),
+            "endpoint 'https://(hidden)@host:443/x@y'"
+        );
+        assert_eq!(
+            text("namespace 'bob:hunter2@contoso-sb': no port"),
+            "namespace '(hidden)@contoso-sb': no port"
+        );
+        assert_eq!(
+            text("sb://ns.servicebus.windows.net/?sv=2024-01-01&sig=abc%2B123&se=1"),
+            "sb://ns.servicebus.windows.net/?sv=2024-01-01&sig=(hidden)&se=1"
+        );
+        assert_eq!(
+            text("http://p:1/?access_token=abc"),
+            "http://p:1/?access_token=(hidden)"
+        );
+    }
+
+    #[test]
+    fn connection_strings_bearer_tokens_and_keys_are_hidden() {
+        assert_eq!(
+            text("Server=sql01;User ID=sa;Password=Tr0ub4dor3; client_secret = x~y <add password=\"p\"/>"),
+            "Server=sql01;User ID=sa;Password=(hidden); client_secret = (hidden) <add password=\"(hidden)\"/>"
+        );
+        assert_eq!(
+            text("Authorization: Bearer abc.def-ghi and Authorization: Basic dTpwYXNzd29yZA=="),
+            "Authorization: Bearer (hidden) and Authorization: Basic (hidden)"
+        );
+        assert_eq!(
+            text("t eyJhbGciOi.eyJzdWIiOi.sig_part end"),
+            "t (hidden) end"
+        );
+        assert_eq!(
+            text("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\nrest"),
+            "(hidden)\nrest"
+        );
+    }
+
+    #[test]
+    fn ordinary_text_is_left_alone() {
+        for t in [
+            "mail admin@contoso.com, see https://learn.microsoft.com/a?view=b",
+            r"C:\Users\svc@contoso\machine.config",
+            "MinPasswordAge=0 and PasswordHistoryCount=24",
+            "Unexpire Password: the tutorial lists it",
+            "Proxy-Authenticate: Basic realm=\"contoso\"",
+            "the bearer of the certificate",
+            "error code=5, <add key=\"GraphClientId\" value=\"x\"/>",
+            "CN=MSOL_1a2b,CN=Users,DC=contoso,DC=com",
+            "proxy http://proxy.contoso.com:8080 (407)",
+            "10.0.0.1:53",
+        ] {
+            assert_eq!(text(t), t, "{t}");
+            assert!(matches!(text(t), Cow::Borrowed(_)), "{t} was copied");
+        }
+    }
+
+    #[test]
+    fn secret_members_are_masked_at_any_depth_but_counts_stay() {
+        let mut v = json!({
+            "ProxyPassword": "Tr0ub4dor&3",
+            "AccessToken": {"a": "b"},
+            "PasswordResetServiceEvents": 22,
+            "Hops": [{"ClientSecret": "s"}, "http://x:y@h/"],
+            "MinPasswordAge": "1.00:00:00",
+        });
+        value(&mut v);
+        assert_eq!(
+            v,
+            json!({
+                "ProxyPassword": HIDDEN,
+                "AccessToken": HIDDEN,
+                "PasswordResetServiceEvents": 22,
+                "Hops": [{"ClientSecret": HIDDEN}, "http://(hidden)@h/"],
+                "MinPasswordAge": "1.00:00:00",
+            })
+        );
+    }
+}
