@@ -81,7 +81,7 @@ run_one() {
         --show-leak-kinds=definite,indirect,possible \
         --errors-for-leak-kinds=definite,indirect,possible \
         --error-exitcode=99 --track-fds=no --trace-children=no \
-        --num-callers=40 --suppressions="$root/tests/valgrind.supp" \
+        --num-callers=40 --suppressions="$root/tests/valgrind.supp" -v \
         --log-file="$out/$b.vg" \
         "${exe[$b]}" --test-threads=1 >"$out/$b.out" 2>&1 || rc=$?
     echo "$rc $(( $(date +%s) - t0 ))" >"$out/$b.rc"
@@ -106,21 +106,25 @@ lost() {
 }
 
 failed=0
-printf '\n%-12s %6s %7s %10s %10s %10s %9s  %s\n' \
-    binary exit errors definite indirect possible seconds tests
+printf '\n%-12s %5s %7s %9s %9s %9s %9s %8s  %s\n' \
+    binary exit errors definite indirect possible supp\'d seconds tests
 for b in "${bins[@]}"; do
     read -r rc secs <"$out/$b.rc"
     vg="$out/$b.vg"
     errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9,]*\) errors.*/\1/p' "$vg" | tail -1 | tr -d ,)
+    supp=$(sed -n 's/.*ERROR SUMMARY: .*(suppressed: \([0-9,]*\) from.*/\1/p' "$vg" | tail -1 | tr -d ,)
     tests=$(grep -h '^test result:' "$out/$b.out" | tail -1 | sed 's/^test result: //; s/; finished.*//')
-    printf '%-12s %6s %7s %10s %10s %10s %9s  %s\n' "$b" "$rc" "${errors:-?}" \
+    printf '%-12s %5s %7s %9s %9s %9s %9s %8s  %s\n' "$b" "$rc" "${errors:-?}" \
         "$(lost 'definitely lost' "$vg")" "$(lost 'indirectly lost' "$vg")" \
-        "$(lost 'possibly lost' "$vg")" "$secs" "${tests:-no test result}"
+        "$(lost 'possibly lost' "$vg")" "${supp:-?}" "$secs" "${tests:-no test result}"
     if [ "$rc" != 0 ] || [ "${errors:-1}" != 0 ]; then
         failed=1
     fi
 done
-echo "(lost columns are bytes; logs in target/valgrind/)"
+echo "(lost: bytes; supp'd: reports matched by tests/valgrind.supp; logs: target/valgrind/)"
+used=$(sed -n 's/.*used_suppression: *\([0-9]*\) \([^ ]*\) .*/\2 \1/p' "$out"/*.vg |
+    awk '{n[$1] += $2} END {for (k in n) printf "%s %d, ", k, n[k]}')
+echo "suppressions used: ${used:-none}"
 echo "total wall time: $(( $(date +%s) - started )) s"
 if [ "$failed" -ne 0 ]; then
     for b in "${bins[@]}"; do
