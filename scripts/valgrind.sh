@@ -81,7 +81,8 @@ run_one() {
         --show-leak-kinds=definite,indirect,possible \
         --errors-for-leak-kinds=definite,indirect,possible \
         --error-exitcode=99 --track-fds=no --trace-children=no \
-        --num-callers=40 --suppressions="$root/tests/valgrind.supp" -v \
+        --num-callers=40 --keep-debuginfo=yes -v \
+        --suppressions="$root/tests/valgrind.supp" \
         --log-file="$out/$b.vg" \
         "${exe[$b]}" --test-threads=1 >"$out/$b.out" 2>&1 || rc=$?
     echo "$rc $(( $(date +%s) - t0 ))" >"$out/$b.rc"
