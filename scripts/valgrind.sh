@@ -125,6 +125,7 @@ done
 echo "(lost: bytes; supp'd: reports matched by tests/valgrind.supp; logs: target/valgrind/)"
 used=$(sed -n 's/.*used_suppression: *\([0-9]*\) \([^ ]*\) .*/\2 \1/p' "$out"/*.vg |
     awk '{n[$1] += $2} END {for (k in n) printf "%s %d, ", k, n[k]}')
+used="${used%, }"
 echo "suppressions used: ${used:-none}"
 echo "total wall time: $(( $(date +%s) - started )) s"
 if [ "$failed" -ne 0 ]; then
