@@ -3,13 +3,14 @@
 //! Every job must end in the state its kind calls for, every cancel must be honoured
 //! within a bound, and afterwards no thread and no socket of the jobs may remain.
 //!
-//! Its own test binary, and the two tests take turns ([`serial`]), so that nothing else
-//! disturbs the thread and socket counts. scripts/valgrind.sh runs it under valgrind.
+//! One test in its own binary, running the two scenarios one after the other, so that no
+//! other test (nor the harness starting another test's thread) disturbs the thread and
+//! socket counts. scripts/valgrind.sh runs it under valgrind.
 
 mod common;
 mod support;
 
-use std::sync::{Barrier, Mutex, MutexGuard};
+use std::sync::{Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{closed_port, code, eventually, scaled, slow, sockets, threads, Silent, Wbd};
@@ -37,11 +38,16 @@ const SILENT_STAGE: Duration = Duration::from_secs(60);
 /// Upper limit of a run's timeouts (`MAX_TIMEOUT_MS` in src/checks/connectivity.rs).
 const MAX_TIMEOUT_MS: u128 = 600_000;
 
-static SERIAL: Mutex<()> = Mutex::new(());
-
-/// Lets one test of this binary run at a time.
-fn serial() -> MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+/// Names of this process's threads, for a failure message.
+fn thread_names() -> Vec<String> {
+    std::fs::read_dir("/proc/self/task")
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
+                .map(|n| n.trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// SplitMix64: a small seeded generator, so a failing plan can be replayed.
@@ -311,8 +317,13 @@ fn drive(w: &Wbd, plan: &[Kind], ports: &Ports, all_ids: &Mutex<Vec<u64>>, seed:
 
 #[test]
 #[cfg(target_os = "linux")]
-fn hundred_jobs_from_four_threads_end_as_planned_and_leave_nothing_behind() {
-    let _turn = serial();
+fn jobs_under_load_end_as_planned_and_leave_nothing_behind() {
+    hundred_jobs_from_four_threads();
+    idle_jobs_cancelled_and_freed_from_several_threads();
+}
+
+/// 100 jobs of every kind, driven by four threads at once.
+fn hundred_jobs_from_four_threads() {
     let seed = seed();
     let plans = plans(seed);
     let all: Vec<Kind> = plans.iter().flatten().copied().collect();
@@ -353,7 +364,11 @@ fn hundred_jobs_from_four_threads_end_as_planned_and_leave_nothing_behind() {
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .sum()
     });
-    assert_eq!(blocked, must_reach_tls, "seed {seed}");
+    // Jobs cancelled at once may get that far too before they notice.
+    assert!(
+        blocked >= must_reach_tls,
+        "seed {seed}: {blocked} < {must_reach_tls}"
+    );
     let ids = ids.into_inner().unwrap_or_else(|p| p.into_inner());
     assert_eq!(ids.len(), 100);
     let mut unique = ids.clone();
@@ -363,10 +378,18 @@ fn hundred_jobs_from_four_threads_end_as_planned_and_leave_nothing_behind() {
     for id in &ids {
         assert_eq!(code(&w.poll(*id)), "UnknownJob", "job {id} was freed");
     }
-    eventually(
-        "threads back to the count before the jobs",
-        Duration::from_secs(3),
-        || threads() == threads_before,
+    let settled = std::panic::catch_unwind(|| {
+        eventually(
+            "threads back to the count before the jobs",
+            Duration::from_secs(3),
+            || threads() == threads_before,
+        )
+    });
+    assert!(
+        settled.is_ok(),
+        "seed {seed}: {} threads, {threads_before} before the jobs: {:?}",
+        threads(),
+        thread_names()
     );
     drop(silent);
     eventually(
@@ -376,10 +399,9 @@ fn hundred_jobs_from_four_threads_end_as_planned_and_leave_nothing_behind() {
     );
 }
 
-#[test]
-#[cfg(target_os = "linux")]
-fn idle_jobs_cancelled_and_freed_from_several_threads_close_every_connection() {
-    let _turn = serial();
+/// Three jobs holding idle connections, cut off from three threads at the same moment:
+/// every connection closes.
+fn idle_jobs_cancelled_and_freed_from_several_threads() {
     let w = Wbd::load();
     let pki = Pki::new();
     let server = Server::tls(
