@@ -1,6 +1,6 @@
 //! Requests running on worker threads, addressed by never-reused `u64` ids.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -20,15 +20,19 @@ struct Job {
     worker: Option<JoinHandle<()>>,
 }
 
-fn table() -> &'static Mutex<HashMap<u64, Job>> {
-    static JOBS: OnceLock<Mutex<HashMap<u64, Job>>> = OnceLock::new();
-    JOBS.get_or_init(|| Mutex::new(HashMap::new()))
+/// The live jobs. A `BTreeMap`, not a `HashMap`: its nodes are referenced by their start
+/// address, so a leak checker sees the table of a still-loaded library as reachable (a
+/// hash table is referenced from the middle of its allocation, which valgrind reports as
+/// "possibly lost"). Ids only grow, so inserts land at the right edge.
+fn table() -> &'static Mutex<BTreeMap<u64, Job>> {
+    static JOBS: OnceLock<Mutex<BTreeMap<u64, Job>>> = OnceLock::new();
+    JOBS.get_or_init(|| Mutex::new(BTreeMap::new()))
 }
 
 /// Ids start at 1 and are never reused, so a stale id can never reach another job.
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-fn lock() -> std::sync::MutexGuard<'static, HashMap<u64, Job>> {
+fn lock() -> std::sync::MutexGuard<'static, BTreeMap<u64, Job>> {
     table()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -122,8 +126,18 @@ pub fn cancel(id: u64) {
 
 /// Cancels job `id`, waits for its worker thread to end and forgets the job. Returns
 /// false for an unknown or already freed id.
+///
+/// Freeing the last job also releases the table's last node, so a host that frees every
+/// job and then unloads the library leaves none of the table behind.
 pub fn free(id: u64) -> bool {
-    let job = lock().remove(&id);
+    let job = {
+        let mut jobs = lock();
+        let job = jobs.remove(&id);
+        if jobs.is_empty() {
+            *jobs = BTreeMap::new();
+        }
+        job
+    };
     match job {
         None => false,
         Some(mut job) => {

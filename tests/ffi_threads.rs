@@ -5,13 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Silent, Wbd};
-
-fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
+use common::{threads, Silent, Wbd};
 
 #[test]
 #[cfg(target_os = "linux")]

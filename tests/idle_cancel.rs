@@ -7,38 +7,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use common::Wbd;
+use common::{eventually, scaled, sockets, threads, Wbd};
 use support::relay::{IdleKill, IdleRelay};
 use support::{Behavior, LeafKind, Pki, Server};
-
-fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
-
-fn sockets() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .filter_map(|e| std::fs::read_link(e.path()).ok())
-                .filter(|target| target.to_string_lossy().starts_with("socket:"))
-                .count()
-        })
-        .unwrap_or(0)
-}
-
-/// Waits (bounded) until `f` holds.
-fn eventually(what: &str, limit: Duration, f: impl Fn() -> bool) {
-    let until = Instant::now() + limit;
-    while Instant::now() < until {
-        if f() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("{what} did not happen within {limit:?}");
-}
 
 #[test]
 #[cfg(target_os = "linux")]
@@ -55,16 +26,19 @@ fn cancelling_an_idle_test_closes_its_connections_at_once() {
 
     let request = serde_json::json!({"Command": "connectivity", "Options": {
         "Endpoints": [relay.endpoint()], "NoDefaultEndpoints": true,
-        "CaFile": pki.ca_file_str(), "TimeoutMs": 2000,
+        "CaFile": pki.ca_file_str(),
+        "TimeoutMs": scaled(Duration::from_secs(2)).as_millis() as u64,
         "IdleCheckpoints": [30, 60, 90]}})
     .to_string();
     let job = w.start(&request);
     // The regular probe's flow, then one idle connection per checkpoint held open.
+    // (A job that ended early ends the wait too; the assert below then shows its report.)
     eventually("three idle connections", Duration::from_secs(10), || {
-        relay.accepted() >= 4 && relay.open_flows() == 3
+        (relay.accepted() >= 4 && relay.open_flows() == 3) || w.poll(job)["State"] != "Running"
     });
     let poll = w.poll(job);
     assert_eq!(poll["State"], "Running", "{poll}");
+    assert_eq!(relay.open_flows(), 3);
     let activity = poll["Progress"]["Activity"]
         .as_str()
         .unwrap_or_default()
@@ -84,7 +58,7 @@ fn cancelling_an_idle_test_closes_its_connections_at_once() {
     w.cancel(job);
     let done = w.wait(job, 100);
     assert!(
-        cancelled_at.elapsed() < Duration::from_secs(1),
+        cancelled_at.elapsed() < scaled(Duration::from_secs(1)),
         "cancel took {:?}",
         cancelled_at.elapsed()
     );

@@ -3,6 +3,7 @@
 
 use std::ffi::{c_char, CStr, CString};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use libloading::{Library, Symbol};
 use serde_json::Value;
@@ -26,6 +27,55 @@ pub fn library_path() -> PathBuf {
         path.display()
     );
     path
+}
+
+/// How many times slower than native this run is: the positive integer in `WBD_SLOW`
+/// (scripts/valgrind.sh sets it, as valgrind runs code some 20-50 times slower), else 1.
+/// Only waiting limits scale with it; what the tests assert stays the same.
+pub fn slow() -> u32 {
+    std::env::var("WBD_SLOW")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|f| *f > 0)
+        .unwrap_or(1)
+}
+
+/// `d` stretched by [`slow`].
+pub fn scaled(d: Duration) -> Duration {
+    d.saturating_mul(slow())
+}
+
+/// Threads of this process.
+pub fn threads() -> usize {
+    std::fs::read_dir("/proc/self/task")
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+/// Open sockets of this process.
+pub fn sockets() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter_map(|e| std::fs::read_link(e.path()).ok())
+                .filter(|target| target.to_string_lossy().starts_with("socket:"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Waits until `f` holds, for at most `limit` stretched by [`slow`]; panics naming `what`
+/// otherwise.
+pub fn eventually(what: &str, limit: Duration, f: impl Fn() -> bool) {
+    let limit = scaled(limit);
+    let until = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < until {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("{what} did not happen within {limit:?}");
 }
 
 /// The library's exports, called the way a C host would.
@@ -118,8 +168,10 @@ impl Wbd {
         unsafe { self.sym::<FreeFn>(b"wbd_string_free")(std::ptr::null_mut()) }
     }
 
-    /// Polls until the job leaves Running (bounded), returning the last poll.
+    /// Polls until the job leaves Running (bounded: `max_polls` times [`slow`]), returning
+    /// the last poll.
     pub fn wait(&self, job: u64, max_polls: usize) -> Value {
+        let max_polls = max_polls.saturating_mul(slow() as usize);
         for _ in 0..max_polls {
             let v = self.poll(job);
             if v["State"] != "Running" {
@@ -152,9 +204,11 @@ impl Silent {
         let port = listener.local_addr().expect("addr").port();
         let stop = std::sync::Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
+        // At most 60 s natively, stretched by `slow()`.
+        let rounds = 6000 * slow();
         let handle = std::thread::spawn(move || {
             let mut held = Vec::new();
-            for _ in 0..6000 {
+            for _ in 0..rounds {
                 if flag.load(Ordering::Relaxed) {
                     break;
                 }

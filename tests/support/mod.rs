@@ -56,6 +56,18 @@ const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a child process may take to start listening.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// `d` stretched by `WBD_SLOW`, the positive integer factor scripts/valgrind.sh sets as
+/// valgrind runs code some 20-50x slower (what `common::slow` reads too; not every test
+/// that uses this module includes that one).
+pub fn stretched(d: Duration) -> Duration {
+    let factor = std::env::var("WBD_SLOW")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|f| *f > 0)
+        .unwrap_or(1);
+    d.saturating_mul(factor)
+}
+
 /// A ready-made `HTTP/1.1 401` answer, which is what the real service endpoints give an
 /// anonymous request.
 pub const RESPONSE_401: &str = "HTTP/1.1 401 Unauthorized\r\n\
@@ -617,7 +629,7 @@ fn accept_loop(
     requests: Arc<Mutex<Vec<Vec<u8>>>>,
     gauge: Option<Gauge>,
 ) {
-    let deadline = Instant::now() + SERVER_LIFETIME;
+    let deadline = Instant::now() + stretched(SERVER_LIFETIME);
     let mut handlers: Vec<JoinHandle<()>> = Vec::new();
     while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
         match listener.accept() {
@@ -707,7 +719,7 @@ impl Conn {
     fn read_head(&self, s: &mut dyn Read, quiet: bool) -> io::Result<Vec<u8>> {
         let mut head = Vec::new();
         let mut buf = [0u8; 4096];
-        let until = Instant::now() + HEAD_TIMEOUT;
+        let until = Instant::now() + stretched(HEAD_TIMEOUT);
         while self.live() && Instant::now() < until && head.len() < 64 * 1024 {
             match s.read(&mut buf) {
                 Ok(0) => break,
@@ -810,7 +822,7 @@ impl Conn {
         let conn = rustls::ServerConnection::new(config).map_err(io::Error::other)?;
         let mut tls = rustls::StreamOwned::new(conn, sock);
         // Handshake, polling so that a stop or the lifetime cap ends it.
-        let until = Instant::now() + HEAD_TIMEOUT;
+        let until = Instant::now() + stretched(HEAD_TIMEOUT);
         while tls.conn.is_handshaking() {
             if !self.live() || Instant::now() >= until {
                 return Ok(());
@@ -827,7 +839,7 @@ impl Conn {
         }
         match behavior {
             Behavior::HoldAfterHandshake | Behavior::HoldAfterSlowHandshake(_) => {
-                self.drain(&mut tls, SERVER_LIFETIME);
+                self.drain(&mut tls, stretched(SERVER_LIFETIME));
                 Ok(())
             }
             Behavior::ResetAfterRequest => {
@@ -840,7 +852,8 @@ impl Conn {
                 self.close_cleanly(tls)
             }
             Behavior::IdleServer { close_after } => {
-                let until = Instant::now() + close_after.unwrap_or(SERVER_LIFETIME);
+                let until =
+                    Instant::now() + close_after.unwrap_or_else(|| stretched(SERVER_LIFETIME));
                 let mut head = Vec::new();
                 let mut buf = [0u8; 4096];
                 while self.live() && Instant::now() < until {

@@ -53,7 +53,7 @@ impl IdleRelay {
             stop: stop.clone(),
             open: open.clone(),
             ended_idle: ended_idle.clone(),
-            deadline: Instant::now() + LIFETIME,
+            deadline: Instant::now() + super::stretched(LIFETIME),
         };
         let counter = accepted.clone();
         let thread = thread::Builder::new()
