@@ -191,6 +191,8 @@ pub struct Diagnosis {
     excluded: BTreeMap<u32, u64>,
     relays: BTreeSet<RelayName>,
     endpoints: BTreeSet<String>,
+    /// The text [`Diagnosis::scan_relays`] read last (when at most [`MAX_KEPT_TEXT`] long).
+    last_relay_text: String,
     reserved_dn: Option<String>,
     last_6306: Option<Timestamp>,
     last_partner: Option<Timestamp>,
@@ -219,6 +221,7 @@ impl Diagnosis {
             excluded: BTreeMap::new(),
             relays: BTreeSet::new(),
             endpoints: BTreeSet::new(),
+            last_relay_text: String::new(),
             reserved_dn: None,
             last_6306: None,
             last_partner: None,
@@ -306,6 +309,15 @@ impl Diagnosis {
     }
 
     fn scan_relays(&mut self, message: &str) {
+        // The relays and endpoints go into sets that only grow, so a text scanned again
+        // adds nothing; heartbeats often repeat the same text.
+        if self.last_relay_text == message {
+            return;
+        }
+        self.last_relay_text.clear();
+        if message.len() <= MAX_KEPT_TEXT {
+            self.last_relay_text.push_str(message);
+        }
         let mut found = false;
         for r in relays_in(message) {
             found = true;
@@ -490,7 +502,10 @@ fn signatures_in(lower: &str) -> impl Iterator<Item = &'static catalog::Signatur
     match phrases {
         Some((ac, owner)) => {
             for m in ac.find_overlapping_iter(lower) {
-                if let Some(slot) = owner.get(m.pattern().as_usize()).and_then(|i| found.get_mut(*i)) {
+                if let Some(slot) = owner
+                    .get(m.pattern().as_usize())
+                    .and_then(|i| found.get_mut(*i))
+                {
                     *slot = true;
                 }
             }

@@ -49,17 +49,22 @@ fn read(bytes: &[u8], piece: usize, fast: bool, stop_after: Option<usize>) -> Ou
         &mut |_| {},
         fast,
     );
-    (r.map_err(|e| format!("{:?}: {}", e.code, e.message)), events)
+    (
+        r.map_err(|e| format!("{:?}: {}", e.code, e.message)),
+        events,
+    )
 }
 
 /// True when the fast path reads all of `bytes` (a top-level array) without giving up.
 fn fast_reads_all(bytes: &[u8]) -> bool {
     let mut window = Window::new(Cursor::new(bytes.to_vec()));
-    matches!(window.skip_while(|b| b.is_ascii_whitespace()), Ok(Some(b'[')))
-        && matches!(
-            stream_array(&mut window, &mut |_: Entry| Flow::Continue),
-            Fast::Done
-        )
+    matches!(
+        window.skip_while(|b| b.is_ascii_whitespace()),
+        Ok(Some(b'['))
+    ) && matches!(
+        stream_array(&mut window, &mut |_: Entry| Flow::Continue),
+        Fast::Done
+    )
 }
 
 fn same(bytes: &[u8], piece: usize) {
@@ -133,9 +138,7 @@ const KEYS: &[&str] = &[
 ];
 
 fn entry() -> impl Strategy<Value = String> {
-    let field = || {
-        (prop::sample::select(KEYS), value()).prop_map(|(k, v)| format!("\"{k}\": {v}"))
-    };
+    let field = || (prop::sample::select(KEYS), value()).prop_map(|(k, v)| format!("\"{k}\": {v}"));
     let good = (
         prop::sample::select(&[31019u32, 33008, 6329, 1, 17137][..]),
         prop::sample::select(&["PasswordResetService", "ADSync", "MSSQL$ADSYNC", " "][..]),
