@@ -5,7 +5,11 @@
 //! diagnosed in the same memory. Groups are bounded: one per catalog id, hr code and
 //! signature, and at most [`MAX_DISTINCT_UNKNOWN`] unknown ids.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use serde_json::Value;
 
@@ -53,29 +57,55 @@ pub struct Settings {
     pub max_events: Option<u64>,
 }
 
+/// Longest newest text a group keeps to read its excerpt, tracking id and user from when
+/// the results are built; what a longer text says is read at once. Reading only the
+/// newest text of each group, once, instead of every event's keeps the per-event work
+/// small, and the cap keeps the memory of the (bounded number of) groups bounded.
+const MAX_KEPT_TEXT: usize = 4096;
+
+/// What an event text says that a group shows.
+#[derive(Debug, Clone)]
+struct Said {
+    excerpt: String,
+    tracking_id: Option<String>,
+    user: Option<String>,
+}
+
+impl Said {
+    fn of(message: &str) -> Self {
+        Said {
+            excerpt: excerpt(message),
+            tracking_id: tracking_id(message),
+            user: user_of(message),
+        }
+    }
+}
+
 /// One cause: how often, when, and what the newest occurrence said.
 #[derive(Debug, Clone)]
 struct Group {
     count: u64,
     first: Timestamp,
     last: Timestamp,
-    excerpt: String,
-    tracking_id: Option<String>,
-    user: Option<String>,
+    /// The newest text when it is at most [`MAX_KEPT_TEXT`] bytes long.
+    newest_text: String,
+    /// What the newest text says, once read.
+    said: OnceCell<Said>,
     level: Level,
 }
 
 impl Group {
     fn new(e: &Event) -> Self {
-        Group {
+        let mut g = Group {
             count: 1,
             first: e.time,
             last: e.time,
-            excerpt: excerpt(&e.message),
-            tracking_id: tracking_id(&e.message),
-            user: user_of(&e.message),
+            newest_text: String::new(),
+            said: OnceCell::new(),
             level: e.level,
-        }
+        };
+        g.take_text(&e.message);
+        g
     }
 
     fn add(&mut self, e: &Event) {
@@ -85,25 +115,45 @@ impl Group {
         }
         if e.time >= self.last {
             self.last = e.time;
-            self.excerpt = excerpt(&e.message);
-            self.tracking_id = tracking_id(&e.message);
-            self.user = user_of(&e.message);
+            self.take_text(&e.message);
             self.level = e.level;
         }
     }
 
+    /// Makes `message` the newest text.
+    fn take_text(&mut self, message: &str) {
+        self.newest_text.clear();
+        self.said = OnceCell::new();
+        if message.len() <= MAX_KEPT_TEXT {
+            self.newest_text.push_str(message);
+        } else {
+            self.newest_text.shrink_to(MAX_KEPT_TEXT);
+            let _ = self.said.set(Said::of(message));
+        }
+    }
+
+    fn said(&self) -> &Said {
+        self.said.get_or_init(|| Said::of(&self.newest_text))
+    }
+
+    /// The newest text's excerpt.
+    fn excerpt(&self) -> &str {
+        &self.said().excerpt
+    }
+
     fn evidence(&self, f: Finding) -> Finding {
+        let said = self.said();
         let f = f
             .with("Count", self.count)
             .with("FirstSeen", self.first.to_string())
             .with("LastSeen", self.last.to_string())
-            .with("Excerpt", self.excerpt.clone())
+            .with("Excerpt", said.excerpt.clone())
             .with("Level", self.level.name());
-        let f = match &self.tracking_id {
+        let f = match &said.tracking_id {
             Some(t) => f.with("TrackingId", t.clone()),
             None => f,
         };
-        match &self.user {
+        match &said.user {
             Some(u) => f.with("User", u.clone()),
             None => f,
         }
@@ -141,6 +191,8 @@ pub struct Diagnosis {
     excluded: BTreeMap<u32, u64>,
     relays: BTreeSet<RelayName>,
     endpoints: BTreeSet<String>,
+    /// The text [`Diagnosis::scan_relays`] read last (when at most [`MAX_KEPT_TEXT`] long).
+    last_relay_text: String,
     reserved_dn: Option<String>,
     last_6306: Option<Timestamp>,
     last_partner: Option<Timestamp>,
@@ -169,6 +221,7 @@ impl Diagnosis {
             excluded: BTreeMap::new(),
             relays: BTreeSet::new(),
             endpoints: BTreeSet::new(),
+            last_relay_text: String::new(),
             reserved_dn: None,
             last_6306: None,
             last_partner: None,
@@ -256,6 +309,15 @@ impl Diagnosis {
     }
 
     fn scan_relays(&mut self, message: &str) {
+        // The relays and endpoints go into sets that only grow, so a text scanned again
+        // adds nothing; heartbeats often repeat the same text.
+        if self.last_relay_text == message {
+            return;
+        }
+        self.last_relay_text.clear();
+        if message.len() <= MAX_KEPT_TEXT {
+            self.last_relay_text.push_str(message);
+        }
         let mut found = false;
         for r in relays_in(message) {
             found = true;
@@ -300,10 +362,8 @@ impl Diagnosis {
 
     fn scan_failure(&mut self, e: &Event, source: Source, info: Option<&EventInfo>) {
         let lower = e.message.to_lowercase();
-        for sig in catalog::SIGNATURES {
-            if sig.phrases.iter().any(|p| lower.contains(p)) {
-                bump(&mut self.signatures, sig.id, e, usize::MAX);
-            }
+        for sig in signatures_in(&lower) {
+            bump(&mut self.signatures, sig.id, e, usize::MAX);
         }
         let with_hr =
             source == Source::AdSync || matches!(e.id, 31003 | 31008 | 31011 | 33001..=33009);
@@ -424,6 +484,43 @@ impl Diagnosis {
         }
         out
     }
+}
+
+/// The catalog signatures with a phrase in `lower` (a lower-cased text), in catalog
+/// order: one pass of an automaton of every phrase instead of a search per phrase.
+fn signatures_in(lower: &str) -> impl Iterator<Item = &'static catalog::Signature> {
+    static PHRASES: OnceLock<Option<(AhoCorasick, Vec<usize>)>> = OnceLock::new();
+    let phrases = PHRASES.get_or_init(|| {
+        let (owner, list): (Vec<usize>, Vec<&str>) = catalog::SIGNATURES
+            .iter()
+            .enumerate()
+            .flat_map(|(i, sig)| sig.phrases.iter().map(move |p| (i, *p)))
+            .unzip();
+        AhoCorasick::new(list).ok().map(|ac| (ac, owner))
+    });
+    let mut found = vec![false; catalog::SIGNATURES.len()];
+    match phrases {
+        Some((ac, owner)) => {
+            for m in ac.find_overlapping_iter(lower) {
+                if let Some(slot) = owner
+                    .get(m.pattern().as_usize())
+                    .and_then(|i| found.get_mut(*i))
+                {
+                    *slot = true;
+                }
+            }
+        }
+        // Not reached (the phrases are plain strings); a search per phrase is the fallback.
+        None => {
+            for (slot, sig) in found.iter_mut().zip(catalog::SIGNATURES) {
+                *slot = sig.phrases.iter().any(|p| lower.contains(p));
+            }
+        }
+    }
+    catalog::SIGNATURES
+        .iter()
+        .zip(found)
+        .filter_map(|(sig, hit)| hit.then_some(sig))
 }
 
 fn severity_rank(s: Status) -> u8 {

@@ -14,7 +14,7 @@
 //! rest is read; a file cut short keeps the events before the cut and says so.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -92,13 +92,20 @@ impl Level {
 
     /// From an English `LevelDisplayName` or `EntryType` name.
     pub fn from_name(s: &str) -> Level {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "critical" => Level::Critical,
-            "error" => Level::Error,
-            "warning" | "failureaudit" => Level::Warning,
-            "information" | "successaudit" => Level::Information,
-            "verbose" => Level::Verbose,
-            _ => Level::Unknown,
+        let s = s.trim();
+        let is = |name: &str| s.eq_ignore_ascii_case(name);
+        if is("critical") {
+            Level::Critical
+        } else if is("error") {
+            Level::Error
+        } else if is("warning") || is("failureaudit") {
+            Level::Warning
+        } else if is("information") || is("successaudit") {
+            Level::Information
+        } else if is("verbose") {
+            Level::Verbose
+        } else {
+            Level::Unknown
         }
     }
 
@@ -264,12 +271,23 @@ pub fn read_file(
         [0, b, ..] if *b != 0 => (0, Encoding::Utf16 { le: false }),
         _ => (0, Encoding::Utf8),
     };
-    file.seek(SeekFrom::Start(skip))
-        .map_err(|e| WbdError::invalid(format!("cannot read {what}: {e}")))?;
     let counter = Arc::new(AtomicU64::new(skip));
-    let counting = Counting {
-        inner: file,
-        read: counter.clone(),
+    let mut opened = Some(file);
+    let mut open = || -> io::Result<Box<dyn Read>> {
+        let mut file = match opened.take() {
+            Some(f) => f,
+            None => File::open(path)?,
+        };
+        file.seek(SeekFrom::Start(skip))?;
+        counter.store(skip, Ordering::Relaxed);
+        let counting = Counting {
+            inner: file,
+            read: counter.clone(),
+        };
+        Ok(match encoding {
+            Encoding::Utf8 => Box::new(counting),
+            Encoding::Utf16 { le } => Box::new(Utf16ToUtf8::new(counting, le, what.clone())),
+        })
     };
     let mut tick = |_: u64| {
         if let Some(pct) = counter
@@ -280,23 +298,11 @@ pub fn read_file(
             progress(u8::try_from(pct.min(99)).unwrap_or(99));
         }
     };
-    let report = match encoding {
-        Encoding::Utf8 => read_json(
-            BufReader::with_capacity(256 * 1024, counting),
-            &what,
-            sink,
-            &mut tick,
-        ),
-        Encoding::Utf16 { le } => read_json(
-            BufReader::with_capacity(256 * 1024, Utf16ToUtf8::new(counting, le, what.clone())),
-            &what,
-            sink,
-            &mut tick,
-        ),
-    }?;
+    let report = read_json(&mut open, &what, sink, &mut tick)?;
     Ok(ReadReport { modified, ..report })
 }
 
+#[derive(Clone, Copy)]
 enum Encoding {
     Utf8,
     Utf16 { le: bool },

@@ -180,10 +180,11 @@ pub fn relay_mentions(text: &str) -> Vec<(RelayName, Vec<String>)> {
     out
 }
 
-/// [`relays_in`] with the byte offset where each name starts.
+/// [`relays_in`] with the byte offset where each name starts. The match is split at its
+/// first `.`: the namespace holds none and the suffix starts with one, so this gives the
+/// pattern's two groups without the slower capturing search.
 fn relay_matches(text: &str) -> impl Iterator<Item = (usize, RelayName)> + '_ {
-    relay_regex().captures_iter(text).filter_map(|c| {
-        let whole = c.get(0)?;
+    relay_regex().find_iter(text).filter_map(|whole| {
         if text[..whole.start()]
             .chars()
             .next_back()
@@ -201,11 +202,13 @@ fn relay_matches(text: &str) -> impl Iterator<Item = (usize, RelayName)> + '_ {
         if continues {
             return None;
         }
+        let found = whole.as_str();
+        let (namespace, suffix) = found.split_at(found.find('.').unwrap_or(found.len()));
         Some((
             whole.start(),
             RelayName {
-                namespace: c.get(1)?.as_str().to_ascii_lowercase(),
-                suffix: c.get(2).map(|s| s.as_str().to_ascii_lowercase()),
+                namespace: namespace.to_ascii_lowercase(),
+                suffix: (!suffix.is_empty()).then(|| suffix.to_ascii_lowercase()),
             },
         ))
     })
@@ -214,15 +217,17 @@ fn relay_matches(text: &str) -> impl Iterator<Item = (usize, RelayName)> + '_ {
 /// The hr codes written in `text` (`0x8023...`, `hr=8023...`, bare `8023xxxx`).
 pub fn hr_codes_in(text: &str) -> Vec<u32> {
     let mut out = Vec::new();
-    for c in hr_regex().captures_iter(text) {
-        let Some(m) = c.get(1).or_else(|| c.get(2)) else {
+    // Both alternatives of the pattern end with the code's eight hex digits (its groups),
+    // so the match's last eight bytes are the code; no capturing search is needed.
+    for m in hr_regex().find_iter(text) {
+        let Some(code) = m.as_str().get(m.len().saturating_sub(8)..) else {
             continue;
         };
         // The first group of a GUID is not an hr code.
         if text[m.end()..].starts_with('-') {
             continue;
         }
-        if let Ok(code) = u32::from_str_radix(m.as_str(), 16) {
+        if let Ok(code) = u32::from_str_radix(code, 16) {
             if !out.contains(&code) {
                 out.push(code);
             }

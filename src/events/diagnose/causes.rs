@@ -44,8 +44,8 @@ impl Diagnosis {
             g.first,
             g.last
         );
-        if !g.excerpt.is_empty() {
-            message.push_str(&format!(" Newest: {}", g.excerpt));
+        if !g.excerpt().is_empty() {
+            message.push_str(&format!(" Newest: {}", g.excerpt()));
         }
         let f = g.evidence(Finding {
             status,
@@ -93,7 +93,7 @@ impl Diagnosis {
             .take(50)
             .map(|((p, id), g)| {
                 json!({"Provider": p, "Id": id, "Count": g.count, "FirstSeen": g.first.to_string(),
-                       "LastSeen": g.last.to_string(), "Level": g.level.name(), "Excerpt": g.excerpt})
+                       "LastSeen": g.last.to_string(), "Level": g.level.name(), "Excerpt": g.excerpt()})
             })
             .collect();
         let list = self
@@ -241,7 +241,7 @@ pub(super) fn hr_result(code: u32, g: &Group, recovery: &Recovery) -> CheckResul
                         g.count,
                         g.first,
                         g.last,
-                        g.excerpt
+                        g.excerpt()
                     ),
                     h.fix,
                 )
@@ -255,7 +255,7 @@ pub(super) fn hr_result(code: u32, g: &Group, recovery: &Recovery) -> CheckResul
                 format!("hr {target}: {} times (not in the catalog)", g.count),
                 format!(
                     "hr {target} appears in {} writeback failure texts (first {}, last {}); it is not among the codes Microsoft documents for writeback. Newest: {}",
-                    g.count, g.first, g.last, g.excerpt
+                    g.count, g.first, g.last, g.excerpt()
                 ),
                 format!("Translate the code on the Connect server (certutil -error {target}) and read the whole event text."),
             )
@@ -280,7 +280,7 @@ pub(super) fn signature_result(sig: &Signature, g: &Group, recovery: &Recovery) 
                 g.count,
                 g.first,
                 g.last,
-                g.excerpt
+                g.excerpt()
             ),
             sig.fix,
         )

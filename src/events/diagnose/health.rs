@@ -282,7 +282,7 @@ impl Diagnosis {
                 fix,
             );
             if let Some(g) = self.known.get(&(Source::PasswordResetService, 31016)) {
-                f = f.with("Excerpt", g.excerpt.clone());
+                f = f.with("Excerpt", g.excerpt().to_string());
             }
             f
         } else if stops > 0 {

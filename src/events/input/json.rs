@@ -3,12 +3,17 @@
 //! module's export, `{"ExportedAt": "<ISO 8601>", "Events": [...]}`, which also records
 //! when the log was read.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, BufReader, Read};
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::{Event, Flow, Format, Level, ReadReport, Warnings};
+use fast::{stream_array, Fast, Window};
+
+mod fast;
+#[cfg(test)]
+mod tests;
 use crate::error::WbdError;
 use crate::snapshot::{Node, Timestamp};
 
@@ -112,6 +117,25 @@ impl Fields {
         })
     }
 
+    /// The values kept.
+    fn values(&self) -> impl Iterator<Item = &Value> {
+        [
+            &self.id,
+            &self.instance_id,
+            &self.provider,
+            &self.time,
+            &self.time_written,
+            &self.level,
+            &self.level_name,
+            &self.entry_type,
+            &self.message,
+            &self.record_id,
+            &self.machine,
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// Reads the value of `field` from `map` into its slot, or skips it.
     fn take<'de, A: MapAccess<'de>>(&mut self, field: Field, map: &mut A) -> Result<(), A::Error> {
         match self.slot(field) {
@@ -136,6 +160,12 @@ fn read_fields<'de, A: MapAccess<'de>>(mut map: A) -> Result<Fields, A::Error> {
 enum Entry {
     Object(Box<Fields>),
     NotObject(&'static str),
+}
+
+impl<'de> de::Deserialize<'de> for Entry {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(EntryVisitor)
+    }
 }
 
 struct EntryVisitor;
@@ -318,7 +348,8 @@ fn event_from_fields(f: Fields, warn: &mut dyn FnMut(String)) -> Result<Event, S
         .filter(|v| !v.is_null())
         .or(f.time_written.as_ref())
         .ok_or_else(|| "it has no TimeCreated".to_string())?;
-    let time = Timestamp::decode(&Node::root(time_value)).map_err(|_| {
+    let time = iso_utc(time_value).map_or_else(|| Timestamp::decode(&Node::root(time_value)), Ok);
+    let time = time.map_err(|_| {
         format!(
             "TimeCreated {} is not a date (\\/Date(ms)\\/ or ISO 8601)",
             short(time_value)
@@ -374,6 +405,59 @@ fn event_from_fields(f: Fields, warn: &mut dyn FnMut(String)) -> Result<Event, S
     })
 }
 
+/// The time of `YYYY-MM-DDThh:mm:ss[.fraction]Z` (PowerShell 7's `TimeCreated` in UTC),
+/// read without building a date; `None` for any other text, which
+/// [`Timestamp::decode`] reads. Gives what that gives for this form: the proleptic
+/// Gregorian calendar, at most nine fraction digits, milliseconds rounded towards zero.
+fn iso_utc(v: &Value) -> Option<Timestamp> {
+    let Value::String(s) = v else { return None };
+    let b = s.as_bytes();
+    if b.len() < 20 || b.len() > 30 || b[b.len() - 1] != b'Z' {
+        return None;
+    }
+    let digits = |from: usize, len: usize| -> Option<i64> {
+        b.get(from..from + len)?.iter().try_fold(0i64, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+        })
+    };
+    let seps = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if seps.iter().any(|(i, c)| b[*i] != *c) {
+        return None;
+    }
+    let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
+    let (hour, minute, second) = (digits(11, 2)?, digits(14, 2)?, digits(17, 2)?);
+    let nanos = match &b[19..b.len() - 1] {
+        [] => 0,
+        [b'.', frac @ ..] if (1..=9).contains(&frac.len()) => {
+            let n = digits(20, frac.len())?;
+            n * 10i64.pow(u32::try_from(9 - frac.len()).ok()?)
+        }
+        _ => return None,
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day < 1 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    // Days since 1970-01-01 of a civil date (Howard Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second;
+    let total_nanos = i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+    i64::try_from(total_nanos / 1_000_000).ok().map(Timestamp)
+}
+
 fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -394,12 +478,31 @@ fn short(v: &Value) -> String {
     }
 }
 
-/// Streams the JSON in `reader` (already UTF-8, BOM removed).
-pub(super) fn read_json<R: BufRead>(
-    mut reader: R,
+/// Opens the JSON input from its start (already UTF-8, BOM removed).
+pub(super) type Open<'a> = dyn FnMut() -> io::Result<Box<dyn Read>> + 'a;
+
+/// Size of the streaming visitor's read buffer.
+const SLOW_BUF: usize = 256 * 1024;
+
+/// Streams the JSON that `open` gives: the entries of a top-level array on the fast path
+/// ([`fast`]), everything else (and whatever the fast path gives up on) with the
+/// streaming visitor.
+pub(super) fn read_json(
+    open: &mut Open<'_>,
     what: &str,
     sink: &mut dyn FnMut(Event) -> Flow,
     tick: &mut dyn FnMut(u64),
+) -> Result<ReadReport, WbdError> {
+    read_json_with(open, what, sink, tick, true)
+}
+
+/// [`read_json`], with the fast path or without it (`fast`; the tests compare the two).
+fn read_json_with(
+    open: &mut Open<'_>,
+    what: &str,
+    sink: &mut dyn FnMut(Event) -> Flow,
+    tick: &mut dyn FnMut(u64),
+    fast: bool,
 ) -> Result<ReadReport, WbdError> {
     let mut report = ReadReport {
         format: Format::Json,
@@ -411,21 +514,14 @@ pub(super) fn read_json<R: BufRead>(
         modified: None,
         exported_at: None,
     };
+    let mut window = Window::new(open().map_err(|e| read_error(what, &e))?);
     // Skip leading white space to tell an empty export (Get-WinEvent found nothing) and
     // non-JSON files apart before the parser sees them.
-    let first = loop {
-        let buf = reader.fill_buf().map_err(|e| read_error(what, &e))?;
-        if buf.is_empty() {
-            return Ok(report);
-        }
-        let ws = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
-        if ws < buf.len() {
-            let first = buf[ws];
-            reader.consume(ws);
-            break first;
-        }
-        let n = buf.len();
-        reader.consume(n);
+    let first = window
+        .skip_while(|b| b.is_ascii_whitespace())
+        .map_err(|e| read_error(what, &e))?;
+    let Some(first) = first else {
+        return Ok(report);
     };
     match first {
         b'[' | b'{' => {}
@@ -441,42 +537,33 @@ pub(super) fn read_json<R: BufRead>(
             )))
         }
     }
+    let mut handed = 0;
+    if fast && first == b'[' {
+        match stream_array(&mut window, &mut |entry| {
+            hand_entry(&mut report, entry, sink, tick)
+        }) {
+            Fast::Done | Fast::Stopped => return Ok(report),
+            Fast::GiveUp(n) => handed = n,
+        }
+    }
+    drop(window);
+    let mut reader = BufReader::with_capacity(SLOW_BUF, open().map_err(|e| read_error(what, &e))?);
+    loop {
+        let buf = reader.fill_buf().map_err(|e| read_error(what, &e))?;
+        let ws = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let n = buf.len();
+        reader.consume(ws);
+        if ws < n || n == 0 {
+            break;
+        }
+    }
+    let mut skipped = 0;
     let mut handler = |entry: Entry| -> Flow {
-        report.entries += 1;
-        let n = report.entries;
-        if n.is_multiple_of(4096) {
-            tick(n);
+        if skipped < handed {
+            skipped += 1;
+            return Flow::Continue;
         }
-        let fields = match entry {
-            Entry::Object(f) => f,
-            Entry::NotObject(kind) => {
-                report
-                    .warnings
-                    .push(format!("entry {n} is {kind}, not an event object; skipped"));
-                return Flow::Continue;
-            }
-        };
-        let mut notes = Vec::new();
-        let converted = event_from_fields(*fields, &mut |w| notes.push(w));
-        for w in notes {
-            report.warnings.push(format!("entry {n} {w}"));
-        }
-        match converted {
-            Ok(event) => {
-                report.events += 1;
-                match sink(event) {
-                    Flow::Continue => Flow::Continue,
-                    Flow::Stop => {
-                        report.stopped = true;
-                        Flow::Stop
-                    }
-                }
-            }
-            Err(why) => {
-                report.warnings.push(format!("entry {n} skipped: {why}"));
-                Flow::Continue
-            }
-        }
+        hand_entry(&mut report, entry, sink, tick)
     };
     let mut exported_at = None;
     let mut de = serde_json::Deserializer::from_reader(reader);
@@ -524,6 +611,50 @@ pub(super) fn read_json<R: BufRead>(
                 "{cause}; the {done} entries before that point were read"
             ));
             Ok(report)
+        }
+    }
+}
+
+/// Takes one entry into `report` and hands its event (if it is one) to `sink`.
+fn hand_entry(
+    report: &mut ReadReport,
+    entry: Entry,
+    sink: &mut dyn FnMut(Event) -> Flow,
+    tick: &mut dyn FnMut(u64),
+) -> Flow {
+    report.entries += 1;
+    let n = report.entries;
+    if n.is_multiple_of(4096) {
+        tick(n);
+    }
+    let fields = match entry {
+        Entry::Object(f) => f,
+        Entry::NotObject(kind) => {
+            report
+                .warnings
+                .push(format!("entry {n} is {kind}, not an event object; skipped"));
+            return Flow::Continue;
+        }
+    };
+    let mut notes = Vec::new();
+    let converted = event_from_fields(*fields, &mut |w| notes.push(w));
+    for w in notes {
+        report.warnings.push(format!("entry {n} {w}"));
+    }
+    match converted {
+        Ok(event) => {
+            report.events += 1;
+            match sink(event) {
+                Flow::Continue => Flow::Continue,
+                Flow::Stop => {
+                    report.stopped = true;
+                    Flow::Stop
+                }
+            }
+        }
+        Err(why) => {
+            report.warnings.push(format!("entry {n} skipped: {why}"));
+            Flow::Continue
         }
     }
 }
