@@ -105,7 +105,11 @@ fn sha256_hex(relative: &str) -> String {
         .expect("run sha256sum");
     assert!(out.status.success(), "sha256sum {relative} failed");
     let text = String::from_utf8_lossy(&out.stdout);
-    let hash = text.split_whitespace().next().unwrap_or_default().to_string();
+    let hash = text
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
     assert_eq!(hash.len(), 64, "sha256sum printed {text}");
     hash
 }
@@ -207,7 +211,10 @@ fn host_build_assembles_the_layout_the_loader_expects() {
     let files = files_under(&module);
     let problems = layout_problems(&files, &[(&rid, file)], true);
     assert!(problems.is_empty(), "{problems:#?}");
-    assert!(text.contains("precompiled shim Native/WbdNative.dll"), "{text}");
+    assert!(
+        text.contains("precompiled shim Native/WbdNative.dll"),
+        "{text}"
+    );
     let dll = fs::read(module.join(SHIM_DLL)).expect("shipped shim");
     let hash = sha256_hex(SHIM_SOURCE);
     let marker = format!("{SHIM_HASH_KEY}{hash}");
