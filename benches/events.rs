@@ -10,25 +10,14 @@
 
 #[path = "../tests/events_gen/mod.rs"]
 mod events_gen;
+#[path = "common/memory.rs"]
+mod memory;
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-
-/// Peak resident memory of this process, in KiB (Linux; 0 elsewhere).
-fn vm_hwm_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 /// Runs one approach on `file` in this process; returns the number of events it saw.
 fn run_one(approach: &str, file: &str) -> u64 {
@@ -99,7 +88,7 @@ fn main() {
         let file = &args[i + 2];
         let t = Instant::now();
         let n = run_one(approach, file);
-        println!("{} {n} {}", t.elapsed().as_nanos(), vm_hwm_kb());
+        println!("{} {n} {}", t.elapsed().as_nanos(), memory::vm_hwm_kb());
         return;
     }
     let full = args.iter().any(|a| a == "--bench");

@@ -1,75 +1,25 @@
 //! Benchmark: the PERM-USERS and PERM-PROTECTED-USERS evaluation of 10,000 users, each
-//! with its own realistic descriptor text (the default user DACL plus the ACEs a
-//! prepared domain root passes down, about 2 KiB of SDDL). Users of one OU share their
-//! descriptor, as in AD; every 50th user has an extra explicit ACE of its own, and
-//! every 100th is protected. Measured against a baseline in the same run:
-//! `serde_json` parsing the snapshot's JSON text, the cost of reading the facts at all.
-//! Absolute times drift between machines; the ratio is what to watch. The target:
-//! 10,000 users well under 100 ms, not counting the JSON parse.
+//! with its own realistic descriptor text (the snapshot of `common/users.rs`). Measured
+//! against a baseline in the same run: `serde_json` parsing the snapshot's JSON text, the
+//! cost of reading the facts at all. Absolute times drift between machines; the ratio is
+//! what to watch. The target: 10,000 users well under 100 ms, not counting the JSON parse.
 //!
 //! Run: `cargo bench --bench permissions`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+#[path = "common/users.rs"]
+mod users_gen;
+
 use serde_json::{json, Value};
 use writeback_diagnostics::permissions::users;
 use writeback_diagnostics::rules::Ctx;
 use writeback_diagnostics::snapshot;
 
-const TEMPLATE: &str = include_str!("../tests/fixtures/sddl/user-default.sddl");
-const SID: &str = "S-1-5-21-1004336348-1177238915-682003330";
-const D: &str = "DC=contoso,DC=com";
-
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
-}
-
-fn generated(n: usize) -> Value {
-    let users: Vec<Value> = (0..n)
-        .map(|i| {
-            let ou = i % 100;
-            let mut sddl = TEMPLATE.replacen(
-                "O:DAG:DUD:AI",
-                &format!("O:DAG:DUD:AI(A;;RPWP;;;{SID}-{})", 5000 + ou),
-                1,
-            );
-            if i % 50 == 0 {
-                sddl = sddl.replacen(
-                    "O:DAG:DUD:AI",
-                    &format!("O:DAG:DUD:AI(A;;GA;;;{SID}-{})", 9000 + i),
-                    1,
-                );
-            }
-            json!({
-                "DistinguishedName": format!("CN=User {i},OU=Dept{ou},OU=Staff,{D}"),
-                "SamAccountName": format!("user{i}"),
-                "UserPrincipalName": format!("user{i}@contoso.com"),
-                "ObjectClass": "user",
-                "ObjectSid": format!("{SID}-{}", 10_000 + i),
-                "AdminCount": if i % 100 == 0 { json!(1) } else { Value::Null },
-                "UserAccountControl": 512,
-                "PwdLastSet": 134_000_000_000_000_000_i64 + i as i64,
-                "LockoutTime": 0,
-                "ResultantPso": null,
-                "Sddl": sddl,
-            })
-        })
-        .collect();
-    json!({
-        "SchemaVersion": 1,
-        "CollectedAt": "2026-12-02T09:00:00Z",
-        "ActiveDirectory": {
-            "Forests": [{"Forest": {"Name": "contoso.com"}, "Domains": [{
-                "Domain": {"DNSRoot": "contoso.com", "DistinguishedName": D, "DomainSID": SID},
-                "Users": users, "UsersLimit": 20000, "UsersTruncated": false
-            }]}],
-            "Connectors": [{"ConnectorName": "contoso.com",
-                "Account": {"SamAccountName": "MSOL_0123456789ab", "Domain": "CONTOSO", "SID": format!("{SID}-1105"), "GroupSids": [format!("{SID}-513")]},
-                "Partitions": [{"DN": D, "ContainerInclusionList": [format!("OU=Staff,{D}")]}]}]
-        }
-    })
 }
 
 fn main() {
@@ -80,7 +30,7 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test --all-targets` runs a quick smoke round.
     let full = std::env::args().any(|a| a == "--bench");
     let (n, rounds) = if full { (10_000, 11) } else { (300, 1) };
-    let text = generated(n).to_string();
+    let text = users_gen::snapshot(n).to_string();
 
     let (mut parse, mut decode, mut eval) = (Vec::new(), Vec::new(), Vec::new());
     let mut checked = Value::Null;

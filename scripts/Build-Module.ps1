@@ -26,6 +26,16 @@ Packages these prebuilt engines instead of building one: a hashtable from runtim
 same as scripts/build-module.sh --native RID=PATH. Each lands in runtimes/<rid>/native/ under
 the name the module loader expects for that rid.
 
+.PARAMETER ShimDll
+Builds the precompiled C# shim Native/WbdNative.dll and fails when dotnet is missing. By
+default it is built when dotnet is on PATH and left out (with a warning) when not; the module
+then compiles Native/WbdNative.cs with Add-Type at first use. The shim is
+powershell/WbdNative/WbdNative.csproj (netstandard2.0, the module's own WbdNative.cs); its
+build restores NETStandard.Library 2.0.3 from NuGet, and a failed build stops the script.
+
+.PARAMETER NoShimDll
+Leaves the precompiled shim out.
+
 .EXAMPLE
 ./scripts/Build-Module.ps1
 
@@ -59,8 +69,18 @@ param (
     [switch] $NoBuild,
 
     [Parameter()]
-    [System.Collections.IDictionary] $NativeLibrary
+    [System.Collections.IDictionary] $NativeLibrary,
+
+    [Parameter()]
+    [switch] $ShimDll,
+
+    [Parameter()]
+    [switch] $NoShimDll
 )
+
+if ($ShimDll -and $NoShimDll) {
+    Write-Error -Message '-ShimDll and -NoShimDll exclude each other.' -ErrorId 'BuildModuleShimConflict' -Category InvalidArgument -ErrorAction Stop
+}
 
 # Cargo's profile folders are lower case; ValidateSet lets 'Release' through.
 $Configuration = $Configuration.ToLowerInvariant()
@@ -141,6 +161,25 @@ foreach ($rid in $engines.Keys) {
     $folder = [System.IO.Path]::Combine($OutputPath, 'runtimes', $rid, 'native')
     $null = New-Item -Path $folder -ItemType Directory -Force -ErrorAction Stop
     Copy-Item -LiteralPath $engines[$rid].Source -Destination ([System.IO.Path]::Combine($folder, $engines[$rid].Name)) -Force -ErrorAction Stop
+}
+
+if (-not $NoShimDll) {
+    if (Get-Command -Name 'dotnet' -CommandType Application -ErrorAction SilentlyContinue) {
+        $shimDir = [System.IO.Path]::Combine($targetDir, 'wbdnative')
+        $project = [System.IO.Path]::Combine($repo, 'powershell', 'WbdNative', 'WbdNative.csproj')
+        $dotnetArguments = @('build', $project, '--configuration', 'Release', '--nologo', ('-p:BaseIntermediateOutputPath={0}' -f [System.IO.Path]::Combine($shimDir, 'obj', '')), '--output', [System.IO.Path]::Combine($shimDir, 'bin'))
+        Write-Verbose -Message ('dotnet {0}' -f ($dotnetArguments -join ' '))
+        $buildLog = & dotnet @dotnetArguments 2>&1
+        if ($LASTEXITCODE -ne 0) {
+            $buildLog | ForEach-Object -Process { Write-Warning -Message ([string]$_) }
+            Write-Error -Message ('Building the precompiled shim ({0}) failed with exit code {1} (output above). It restores NETStandard.Library 2.0.3 from NuGet: check that NuGet is reachable, or pass -NoShimDll to leave the shim out.' -f $project, $LASTEXITCODE) -ErrorId 'BuildModuleShimFailed' -Category InvalidResult -TargetObject $project -ErrorAction Stop
+        }
+        Copy-Item -LiteralPath ([System.IO.Path]::Combine($shimDir, 'bin', 'WbdNative.dll')) -Destination ([System.IO.Path]::Combine($OutputPath, 'Native', 'WbdNative.dll')) -Force -ErrorAction Stop
+    } elseif ($ShimDll) {
+        Write-Error -Message '-ShimDll: dotnet (the .NET SDK) is not on PATH, so the precompiled shim cannot be built.' -ErrorId 'BuildModuleDotnetMissing' -Category ObjectNotFound -ErrorAction Stop
+    } else {
+        Write-Warning -Message 'dotnet is not on PATH, so the precompiled shim Native/WbdNative.dll is left out; the module compiles Native/WbdNative.cs with Add-Type at first use instead.'
+    }
 }
 
 Write-Verbose -Message ('Module ready: {0} (engines {1})' -f $OutputPath, (@($engines.Keys) -join ', '))

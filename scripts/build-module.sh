@@ -2,8 +2,8 @@
 # Builds the native engine and assembles a ready-to-import WritebackDiagnostics module folder
 # (Linux and macOS; Windows uses scripts/Build-Module.ps1).
 #
-#   scripts/build-module.sh [--out DIR] [--profile debug|release] [--no-build]
-#   scripts/build-module.sh [--out DIR] --native RID=PATH [--native RID=PATH ...]
+#   scripts/build-module.sh [--out DIR] [--profile debug|release] [--no-build] [SHIM]
+#   scripts/build-module.sh [--out DIR] --native RID=PATH [--native RID=PATH ...] [SHIM]
 #
 #   --out DIR          output folder (default: <target dir>/module/WritebackDiagnostics)
 #   --profile NAME     cargo profile to build and package: release (default) or debug
@@ -12,6 +12,13 @@
 #   --native RID=PATH  package this prebuilt engine for RID (win-x64, win-arm64, linux-x64,
 #                      linux-arm64, osx-x64, osx-arm64) instead of building one; repeat it
 #                      to assemble one module for several platforms (the release workflow)
+#   SHIM: --shim-dll   build the precompiled C# shim, failing if dotnet is missing
+#         --no-shim-dll  leave it out (the module compiles Native/WbdNative.cs at first use)
+#         (default: build it when dotnet is on PATH, else say so and leave it out)
+#
+# The shim, Native/WbdNative.dll, is powershell/WbdNative/WbdNative.csproj (netstandard2.0,
+# compiled from the module's own Native/WbdNative.cs); building it needs the .NET SDK and the
+# NETStandard.Library package from NuGet. A failed build stops this script.
 #
 # The result is powershell/WritebackDiagnostics/ plus each engine at
 # runtimes/<rid>/native/<file>, the only place the module loads it from; <file> is
@@ -34,6 +41,7 @@ out=""
 profile=release
 build=1
 natives=()
+shim=auto
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -72,8 +80,16 @@ while [ $# -gt 0 ]; do
             natives+=("${1#--native=}")
             shift
             ;;
+        --shim-dll)
+            shim=require
+            shift
+            ;;
+        --no-shim-dll)
+            shim=skip
+            shift
+            ;;
         -h | --help)
-            sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -164,7 +180,36 @@ for pair in "${pairs[@]}"; do
     rids+=("$rid")
 done
 
+# The precompiled shim. One build folder per target dir, so repeated runs are incremental;
+# the lock keeps concurrent runs (the packaging tests) from sharing it at the same time.
+shim_note="shim compiled at first use"
+if [ "$shim" != skip ]; then
+    if command -v dotnet >/dev/null 2>&1; then
+        shim_dir=$target_dir/wbdnative
+        mkdir -p -- "$shim_dir"
+        log=$shim_dir/build.log
+        export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+        if ! (
+            if command -v flock >/dev/null 2>&1; then
+                exec 9>"$shim_dir/.lock"
+                flock 9
+            fi
+            dotnet build "$repo/powershell/WbdNative/WbdNative.csproj" --configuration Release --nologo \
+                "-p:BaseIntermediateOutputPath=$shim_dir/obj/" --output "$shim_dir/bin" >"$log" 2>&1 &&
+                cp -- "$shim_dir/bin/WbdNative.dll" "$out/Native/WbdNative.dll"
+        ); then
+            cat -- "$log" >&2
+            die "building the precompiled shim (powershell/WbdNative/WbdNative.csproj) failed (log above, also in $log); it restores NETStandard.Library 2.0.3 from NuGet, so check that NuGet is reachable, or pass --no-shim-dll to leave the shim out"
+        fi
+        shim_note="precompiled shim Native/WbdNative.dll"
+    elif [ "$shim" = require ]; then
+        die "--shim-dll: dotnet (the .NET SDK) is not on PATH, so the precompiled shim cannot be built"
+    else
+        printf 'build-module.sh: dotnet is not on PATH, so the precompiled shim Native/WbdNative.dll is left out; the module compiles Native/WbdNative.cs with Add-Type at first use instead\n' >&2
+    fi
+fi
+
 [ -f "$out/WritebackDiagnostics.psd1" ] || die "module manifest missing in $out"
 out=$(cd "$out" && pwd)
-printf 'Module ready: %s (engines %s, %s build)\n' "$out" "${rids[*]}" "$profile"
+printf 'Module ready: %s (engines %s, %s build, %s)\n' "$out" "${rids[*]}" "$profile" "$shim_note"
 printf "Import it with: Import-Module '%s'\n" "$out/WritebackDiagnostics.psd1"

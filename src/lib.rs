@@ -37,7 +37,7 @@ mod ffi;
 pub fn run_json(request: &str) -> String {
     let control = control::Control::new();
     let result = request::parse(request).and_then(|req| engine::run(&req, &control));
-    api::envelope(&result).to_string()
+    api::envelope_text(&result)
 }
 
 /// Text of a caught panic payload.

@@ -2,13 +2,17 @@
 //!
 //! - `scripts/build-module.sh` assembles exactly the module's files plus the engine at
 //!   `runtimes/<rid>/native/<file>` (the host rid from the built library, and several rids
-//!   from prebuilt files with `--native RID=PATH`), and nothing else;
+//!   from prebuilt files with `--native RID=PATH`), and nothing else but the precompiled
+//!   shim `Native/WbdNative.dll`, built (dotnet is on PATH where these run) from the
+//!   module's own `Native/WbdNative.cs`, whose SHA-256 it carries; `--no-shim-dll` leaves
+//!   it out;
 //! - the manifest carries what the PowerShell Gallery shows, with `ModuleVersion` equal to
 //!   the crate version;
 //! - `.cargo/config.toml` links the MSVC C runtime statically;
 //! - the built Linux library needs no newer glibc than the floor the module states (in
 //!   `Private/Test-WbdHostSupport.ps1`, the one place it is written);
-//! - `.github/workflows/release.yml` builds the three engines and packs one module from them.
+//! - `.github/workflows/release.yml` builds the three engines and packs one module from them,
+//!   with the precompiled shim (`--shim-dll`, after setting up the .NET SDK).
 
 #![cfg(unix)]
 
@@ -21,6 +25,13 @@ const MANIFEST: &str = "powershell/WritebackDiagnostics/WritebackDiagnostics.psd
 const HOST_SUPPORT: &str = "powershell/WritebackDiagnostics/Private/Test-WbdHostSupport.ps1";
 const RELEASE_WORKFLOW: &str = ".github/workflows/release.yml";
 const CARGO_CONFIG: &str = ".cargo/config.toml";
+/// The precompiled shim in an assembled module, and the source it is built from.
+const SHIM_DLL: &str = "Native/WbdNative.dll";
+const SHIM_SOURCE: &str = "powershell/WritebackDiagnostics/Native/WbdNative.cs";
+/// The metadata key `powershell/WbdNative/WbdNative.csproj` stores the source's SHA-256
+/// under; `Private/Test-WbdShimAssembly.ps1` looks for it followed by `@` (64, the
+/// length prefix of the 64 hex digits in the custom attribute blob).
+const SHIM_HASH_KEY: &str = "WbdNativeSourceSha256@";
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -86,6 +97,23 @@ fn build_module(args: &[&str], target_dir: Option<&Path>) -> (bool, String) {
     (output.status.success(), text)
 }
 
+/// Lower-case hex SHA-256 of a repository file, from `sha256sum` (coreutils).
+fn sha256_hex(relative: &str) -> String {
+    let out = Command::new("sha256sum")
+        .arg(repo().join(relative))
+        .output()
+        .expect("run sha256sum");
+    assert!(out.status.success(), "sha256sum {relative} failed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let hash = text
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(hash.len(), 64, "sha256sum printed {text}");
+    hash
+}
+
 /// Every file under `root`, as `/`-separated relative paths.
 fn files_under(root: &Path) -> BTreeSet<String> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
@@ -112,7 +140,11 @@ fn source_module_files() -> BTreeSet<String> {
 }
 
 /// The module's files the loader and the Gallery need, by folder.
-fn layout_problems(files: &BTreeSet<String>, engines: &[(&str, &str)]) -> Vec<String> {
+fn layout_problems(
+    files: &BTreeSet<String>,
+    engines: &[(&str, &str)],
+    shim_dll: bool,
+) -> Vec<String> {
     let mut problems = Vec::new();
     for required in [
         "WritebackDiagnostics.psd1",
@@ -133,6 +165,9 @@ fn layout_problems(files: &BTreeSet<String>, engines: &[(&str, &str)]) -> Vec<St
     let mut expected = source_module_files();
     for (rid, file) in engines {
         expected.insert(format!("runtimes/{rid}/native/{file}"));
+    }
+    if shim_dll {
+        expected.insert(SHIM_DLL.into());
     }
     for extra in files.difference(&expected) {
         problems.push(format!("unexpected file {extra}"));
@@ -174,8 +209,24 @@ fn host_build_assembles_the_layout_the_loader_expects() {
 
     let file = library.file_name().unwrap().to_str().unwrap();
     let files = files_under(&module);
-    let problems = layout_problems(&files, &[(&rid, file)]);
+    let problems = layout_problems(&files, &[(&rid, file)], true);
     assert!(problems.is_empty(), "{problems:#?}");
+    assert!(
+        text.contains("precompiled shim Native/WbdNative.dll"),
+        "{text}"
+    );
+    let dll = fs::read(module.join(SHIM_DLL)).expect("shipped shim");
+    let hash = sha256_hex(SHIM_SOURCE);
+    let marker = format!("{SHIM_HASH_KEY}{hash}");
+    assert!(
+        dll.windows(marker.len()).any(|w| w == marker.as_bytes()),
+        "{SHIM_DLL} does not carry the SHA-256 {hash} of {SHIM_SOURCE}"
+    );
+    assert_eq!(
+        fs::read(module.join("Native/WbdNative.cs")).unwrap(),
+        fs::read(repo().join(SHIM_SOURCE)).unwrap(),
+        "the shipped source is the one the DLL was built from"
+    );
     let shipped = fs::read(module.join("runtimes").join(&rid).join("native").join(file))
         .expect("shipped engine");
     assert_eq!(shipped, fs::read(&library).unwrap(), "the engine is a copy");
@@ -216,13 +267,14 @@ fn native_arguments_put_each_engine_in_its_rid_folder() {
     let module = dir.path().join("out/WritebackDiagnostics");
     args.push("--out".into());
     args.push(module.display().to_string());
+    args.push("--no-shim-dll".into());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (ok, text) = build_module(&args, None);
     assert!(ok, "build-module.sh failed:\n{text}");
 
     let files = files_under(&module);
     let expected: Vec<(&str, &str)> = engines.iter().map(|(r, _, f)| (*r, *f)).collect();
-    let problems = layout_problems(&files, &expected);
+    let problems = layout_problems(&files, &expected, false);
     assert!(problems.is_empty(), "{problems:#?}");
     for (rid, _, file) in engines {
         let text =
@@ -649,6 +701,11 @@ fn release_workflow_builds_three_engines_and_packs_one_module() {
             "no --native {rid}=.../{file} in {command}"
         );
     }
+    assert!(
+        command.split_whitespace().any(|w| w == "--shim-dll")
+            && pack.body.contains("actions/setup-dotnet@"),
+        "pack must set up the .NET SDK and build the precompiled shim (--shim-dll): {command}"
+    );
     assert!(
         pack.body.contains("Test-ModuleManifest"),
         "pack must run Test-ModuleManifest"

@@ -10,7 +10,7 @@ mod strings;
 
 use std::os::raw::c_char;
 
-use crate::api::{envelope, error_envelope};
+use crate::api::{envelope_text, error_envelope};
 use crate::control::Control;
 use strings::{cstr_in, string_out};
 
@@ -35,7 +35,7 @@ pub unsafe extern "C" fn wbd_run(request_json: *const c_char) -> *mut c_char {
         let result = input.and_then(|text| {
             crate::request::parse(text).and_then(|req| crate::engine::run(&req, &control))
         });
-        string_out(envelope(&result).to_string())
+        string_out(envelope_text(&result))
     })
 }
 

@@ -230,3 +230,101 @@ Describe 'Get-WbdGlibcVersion' {
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
     }
 }
+
+Describe 'The precompiled shim' {
+    BeforeAll {
+        $script:ShimSource = [System.IO.Path]::Combine($script:ModulePath, 'Native', 'WbdNative.cs')
+        $script:ShimAssembly = [System.IO.Path]::Combine($script:ModulePath, 'Native', 'WbdNative.dll')
+        $script:ShimTemp = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), ('wbd-shim-{0}' -f [guid]::NewGuid().ToString('N')))
+        $null = New-Item -Path $script:ShimTemp -ItemType Directory
+
+        function Copy-TestModule {
+            # A copy of the assembled module to change without touching the one under test.
+            param ([string] $Name)
+            $copy = [System.IO.Path]::Combine($script:ShimTemp, $Name, 'WritebackDiagnostics')
+            $null = New-Item -Path (Split-Path -Path $copy -Parent) -ItemType Directory
+            Copy-Item -LiteralPath $script:ModulePath -Destination $copy -Recurse
+            $copy
+        }
+
+        function Invoke-TestShimLoad {
+            # In a fresh process (a type, once defined, stays for the life of one): imports the
+            # module, binds the engine through Initialize-WbdNative with -Verbose, and reports
+            # where the shim type came from, its engine version and the verbose messages.
+            param ([string] $ModuleFolder)
+            $manifest = [System.IO.Path]::Combine($ModuleFolder, 'WritebackDiagnostics.psd1')
+            $command = @'
+$ErrorActionPreference = 'Stop'
+Import-Module -Name '{0}'
+$verbose = & (Get-Module -Name WritebackDiagnostics) {{
+    function Invoke-TestInitialize {{
+        [CmdletBinding()]
+        param ()
+        Initialize-WbdNative -Cmdlet $PSCmdlet -Verbose
+    }}
+    Invoke-TestInitialize
+}} 4>&1 | ForEach-Object -Process {{ [string]$_ }}
+'RESULT ' + (ConvertTo-Json -Compress -InputObject ([ordered]@{{ Location = [WritebackDiagnostics.Native].Assembly.Location; Version = [WritebackDiagnostics.Native]::Version(); Verbose = @($verbose) }}))
+'@ -f $manifest.Replace("'", "''")
+            $run = Invoke-TestChildPowerShell -Command $command -TimeoutSeconds 120
+            $run.TimedOut | Should -BeFalse
+            $line = @(([string]$run.StdOut) -split "`r?`n" | Where-Object -FilterScript { $_.StartsWith('RESULT ') })
+            if ($line.Count -ne 1) {
+                throw ('The child session printed no RESULT line (exit code {0}): {1} {2}' -f $run.ExitCode, $run.StdOut, $run.StdErr)
+            }
+            ConvertFrom-Json -InputObject $line[0].Substring(7)
+        }
+    }
+
+    AfterAll {
+        Remove-Item -LiteralPath $script:ShimTemp -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'ships Native/WbdNative.dll built from the module''s own WbdNative.cs' {
+        Test-Path -LiteralPath $script:ShimAssembly -PathType Leaf | Should -BeTrue -Because 'scripts/build-module.sh builds it when dotnet is on PATH, as it is where the suite runs'
+        $check = InModuleScope -ModuleName 'WritebackDiagnostics' -Parameters @{ Assembly = $script:ShimAssembly; Source = $script:ShimSource } -ScriptBlock {
+            param ($Assembly, $Source)
+            Test-WbdShimAssembly -AssemblyPath $Assembly -SourcePath $Source
+        }
+        $check.Usable | Should -BeTrue -Because $check.Reason
+    }
+
+    It 'loads the DLL and compiles nothing when it is present and current' {
+        $result = Invoke-TestShimLoad -ModuleFolder $script:ModulePath
+        $result.Location | Should -Be $script:ShimAssembly
+        ($result.Verbose -join "`n") | Should -Match 'Loading the precompiled shim'
+        ($result.Verbose -join "`n") | Should -Not -Match 'Compiling the shim'
+        $result.Version | Should -Match '^[0-9]+\.[0-9]+\.[0-9]+'
+    }
+
+    It 'compiles WbdNative.cs with Add-Type when the DLL is absent' {
+        $copy = Copy-TestModule -Name 'absent'
+        Remove-Item -LiteralPath ([System.IO.Path]::Combine($copy, 'Native', 'WbdNative.dll')) -ErrorAction SilentlyContinue
+        $result = Invoke-TestShimLoad -ModuleFolder $copy
+        # PowerShell 7 compiles in memory (no Location); Windows PowerShell 5.1 into a temporary file.
+        [string]$result.Location | Should -Not -BeLike '*WbdNative.dll'
+        ($result.Verbose -join "`n") | Should -Match 'Compiling the shim .*there is no precompiled shim'
+        $result.Version | Should -Match '^[0-9]+\.[0-9]+\.[0-9]+'
+    }
+
+    It 'compiles WbdNative.cs when the DLL was built from another version of it' {
+        $copy = Copy-TestModule -Name 'stale'
+        $source = [System.IO.Path]::Combine($copy, 'Native', 'WbdNative.cs')
+        [System.IO.File]::AppendAllText($source, "// edited after the DLL was built`n")
+        $result = Invoke-TestShimLoad -ModuleFolder $copy
+        [string]$result.Location | Should -Not -BeLike '*WbdNative.dll'
+        ($result.Verbose -join "`n") | Should -Match 'was not built from this WbdNative.cs'
+        $result.Version | Should -Match '^[0-9]+\.[0-9]+\.[0-9]+'
+    }
+
+    It 'treats a file that does not carry the source hash as stale' {
+        $other = [System.IO.Path]::Combine($script:ShimTemp, 'other.dll')
+        [System.IO.File]::WriteAllText($other, 'not an assembly')
+        $check = InModuleScope -ModuleName 'WritebackDiagnostics' -Parameters @{ Assembly = $other; Source = $script:ShimSource } -ScriptBlock {
+            param ($Assembly, $Source)
+            Test-WbdShimAssembly -AssemblyPath $Assembly -SourcePath $Source
+        }
+        $check.Usable | Should -BeFalse
+        $check.Reason | Should -Match 'was not built from this WbdNative.cs'
+    }
+}

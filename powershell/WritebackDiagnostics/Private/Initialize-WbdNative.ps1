@@ -1,7 +1,7 @@
 function Initialize-WbdNative {
     <#
     .SYNOPSIS
-    Compiles the C# shim once per process and binds the native engine by absolute path.
+    Loads the precompiled C# shim or compiles its source, once per process, and binds the native engine by absolute path.
 
     .DESCRIPTION
     Runs before every engine call and returns at once when the engine is already bound. A
@@ -21,7 +21,29 @@ function Initialize-WbdNative {
         # Add-Type cannot define the same type twice in a process (for example after
         # Remove-Module and Import-Module again), so the shim is compiled only when absent.
         if (-not ('WritebackDiagnostics.Native' -as [type])) {
-            Add-Type -LiteralPath ([System.IO.Path]::Combine($script:WbdModuleRoot, 'Native', 'WbdNative.cs'))
+            # The precompiled shim (same source, built by scripts/build-module.sh when dotnet is
+            # available) saves the compile; without it, or when it is stale or cannot load
+            # here, the source is compiled as before. Either way the type is the same.
+            $source = [System.IO.Path]::Combine($script:WbdModuleRoot, 'Native', 'WbdNative.cs')
+            $assembly = [System.IO.Path]::Combine($script:WbdModuleRoot, 'Native', 'WbdNative.dll')
+            $shim = Test-WbdShimAssembly -AssemblyPath $assembly -SourcePath $source
+            $compile = -not $shim.Usable
+            if ($shim.Usable) {
+                Write-Verbose -Message ('Loading the precompiled shim {0}' -f $assembly)
+                try {
+                    Add-Type -LiteralPath $assembly -ErrorAction Stop
+                } catch [System.Management.Automation.PipelineStoppedException] {
+                    throw
+                } catch {
+                    Write-Verbose -Message ('The precompiled shim could not be loaded ({0}); compiling {1}' -f $_.Exception.Message, $source)
+                    $compile = $true
+                }
+            } else {
+                Write-Verbose -Message ('Compiling the shim {0}: {1}' -f $source, $shim.Reason)
+            }
+            if ($compile) {
+                Add-Type -LiteralPath $source
+            }
         }
         if (-not [WritebackDiagnostics.Native]::IsLoaded) {
             Write-Verbose -Message ('Loading the diagnostics engine from {0}' -f $script:WbdNativeLibraryPath)
