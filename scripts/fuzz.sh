@@ -6,7 +6,7 @@
 #   --seconds N  run each target N seconds (default 10)
 #   --jobs J     run J targets at a time (default 1)
 #   --ci         build with fuzz/Cargo.toml's `ci` profile (opt-level 1, no debug info):
-#                about half the build time, for .ci/run's short runs that only show the
+#                a fifth less build CPU here (8.0 vs 10.1 min), for .ci/run's short runs that show the
 #                targets still build and run; long runs use the default release profile
 #   --keep       merge the new inputs a run finds into fuzz/corpus/<target>/
 #                (off by default: each run works on a temporary copy of the corpus)
