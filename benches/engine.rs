@@ -207,11 +207,16 @@ fn ffi_section(full: bool) {
         envelope.starts_with(r#"{"Ok":true"#) || envelope.contains(r#""Ok":true"#),
         "the small request must succeed: {envelope}"
     );
-    assert_eq!(
-        ffi_round_trip(&small),
-        envelope.len(),
-        "FFI and Rust API agree"
-    );
+    // The envelopes differ only in their timings (StartedAt, DurationMs), so compare their
+    // lengths loosely; the library's panic hook is silent, so say what failed on stdout.
+    let through_ffi = ffi_round_trip(&small);
+    if through_ffi.abs_diff(envelope.len()) > 64 {
+        println!(
+            "FFI envelope is {through_ffi} B, the Rust API's {} B",
+            envelope.len()
+        );
+        std::process::exit(1);
+    }
 
     let ffi = per_call(rounds, calls, || ffi_round_trip(&small));
     let api = per_call(rounds, calls, || {
