@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod bundle;
+pub mod cache;
 pub mod checks;
 pub mod control;
 pub mod endpoints;

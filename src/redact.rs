@@ -8,12 +8,12 @@
 //! here, because the engine cannot know in advance which of them quote a credential.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
 use regex::Regex;
 use serde_json::Value;
 
 use crate::api::CheckResult;
+use crate::cache::Cached;
 use crate::report::sanitize::is_secret_name;
 
 /// What a credential is replaced with.
@@ -26,59 +26,59 @@ pub const HIDDEN: &str = "(hidden)";
 /// and generic `token`, `secret`, `apikey`, `api_key`.
 const SECRET_PARAMS: &str = "sig|signature|sharedaccesssignature|sharedaccesskey|access_token|refresh_token|id_token|client_secret|assertion|password|passwd|pwd|accountkey|token|secret|apikey|api_key";
 
-fn patterns() -> &'static [(Regex, &'static str)] {
-    static PATTERNS: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
-    PATTERNS.get_or_init(|| {
-        let sources: [(String, &'static str); 6] = [
-            // scheme "://" then everything up to the last '@' of the authority.
-            (
-                r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s'\x22]*@".into(),
-                "${1}(hidden)@",
-            ),
-            // `user:password@host` without a scheme; a backslash ends the user name, so a
-            // Windows path (`C:\x@y`) is left alone, and a UPN has no colon.
-            (
-                r"(^|[\s'\x22(=,;<>\[])[^\s:/@'\x22\\]+:[^\s/@'\x22\\]+@".into(),
-                "${1}(hidden)@",
-            ),
-            // `?sig=...`, `&token=...`, `;Password=...`, `Password = ...`, `password="..."`.
-            (
-                format!(r"(?i)(\b(?:{SECRET_PARAMS})\s*=\s*['\x22]?)[^\s&#;,'\x22<>]+"),
-                "${1}(hidden)",
-            ),
-            // `Authorization: Bearer <token>` and `Basic <base64>` after Authorization.
-            (
-                r"(?i)\b(bearer\s+|authorization:\s*basic\s+)[A-Za-z0-9\-._~+/]{8,}=*".into(),
-                "${1}(hidden)",
-            ),
-            // A JSON Web Token anywhere (header and payload are base64url JSON objects).
-            (
-                r"\beyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*".into(),
-                "(hidden)",
-            ),
-            // PEM private keys, whole.
-            (
-                r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"
-                    .into(),
-                "(hidden)",
-            ),
-        ];
-        sources
-            .into_iter()
-            .filter_map(|(re, with)| Regex::new(&re).ok().map(|r| (r, with)))
-            .collect()
-    })
-}
+/// The credential patterns with what replaces each match, compiled once.
+static PATTERNS: Cached<Vec<(Regex, &'static str)>> = Cached::new(|| {
+    let sources: [(String, &'static str); 6] = [
+        // scheme "://" then everything up to the last '@' of the authority.
+        (
+            r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s'\x22]*@".into(),
+            "${1}(hidden)@",
+        ),
+        // `user:password@host` without a scheme; a backslash ends the user name, so a
+        // Windows path (`C:\x@y`) is left alone, and a UPN has no colon.
+        (
+            r"(^|[\s'\x22(=,;<>\[])[^\s:/@'\x22\\]+:[^\s/@'\x22\\]+@".into(),
+            "${1}(hidden)@",
+        ),
+        // `?sig=...`, `&token=...`, `;Password=...`, `Password = ...`, `password="..."`.
+        (
+            format!(r"(?i)(\b(?:{SECRET_PARAMS})\s*=\s*['\x22]?)[^\s&#;,'\x22<>]+"),
+            "${1}(hidden)",
+        ),
+        // `Authorization: Bearer <token>` and `Basic <base64>` after Authorization.
+        (
+            r"(?i)\b(bearer\s+|authorization:\s*basic\s+)[A-Za-z0-9\-._~+/]{8,}=*".into(),
+            "${1}(hidden)",
+        ),
+        // A JSON Web Token anywhere (header and payload are base64url JSON objects).
+        (
+            r"\beyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*".into(),
+            "(hidden)",
+        ),
+        // PEM private keys, whole.
+        (
+            r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"
+                .into(),
+            "(hidden)",
+        ),
+    ];
+    sources
+        .into_iter()
+        .filter_map(|(re, with)| Regex::new(&re).ok().map(|r| (r, with)))
+        .collect()
+});
 
 /// `text` with every credential shape replaced by [`HIDDEN`].
 pub fn text(text: &str) -> Cow<'_, str> {
-    let mut out = Cow::Borrowed(text);
-    for (re, with) in patterns() {
-        if let Cow::Owned(s) = re.replace_all(&out, *with) {
-            out = Cow::Owned(s);
+    PATTERNS.with(|patterns| {
+        let mut out = Cow::Borrowed(text);
+        for (re, with) in patterns {
+            if let Cow::Owned(s) = re.replace_all(&out, *with) {
+                out = Cow::Owned(s);
+            }
         }
-    }
-    out
+        out
+    })
 }
 
 fn in_place(s: &mut String) {

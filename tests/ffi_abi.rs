@@ -186,3 +186,51 @@ fn many_jobs_run_side_by_side() {
         w.free_job(j);
     }
 }
+
+/// An event diagnosis and an HTML report through `wbd_run`: together they build every
+/// pattern and automaton the library keeps ([`writeback_diagnostics::cache`]), so the
+/// valgrind run of this suite (scripts/valgrind.sh) sees them freed when the library is
+/// unloaded. The assertions show each was used.
+#[test]
+fn events_and_html_report_build_the_kept_patterns() {
+    let w = Wbd::load();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let events = dir.path().join("events.json");
+    let relay = "ssprdedicatedsbprodscu-1.servicebus.windows.net";
+    let endpoint = "11111111-2222-3333-4444-555555555555_66666666-7777-8888-9999-aaaaaaaaaaaa";
+    let message = format!(
+        "An error occurred. hr=80230619 relay {relay}/{endpoint} via https://proxyuser:Pr0xy-Secret@proxy.invalid:8080"
+    );
+    let list = serde_json::json!([
+        {"Id": 31019, "ProviderName": "PasswordResetService",
+         "TimeCreated": "2024-06-03T08:00:00Z", "LevelDisplayName": "Information",
+         "Message": format!("Heartbeat {relay}/{endpoint}")},
+        {"Id": 33004, "ProviderName": "PasswordResetService",
+         "TimeCreated": "2024-06-03T08:05:00Z", "LevelDisplayName": "Error",
+         "Message": message},
+    ]);
+    std::fs::write(&events, list.to_string()).expect("write events");
+    let request = serde_json::json!({"Command": "events", "Options": {
+        "Path": events.to_string_lossy(), "Now": "2024-06-03T08:10:00Z"}});
+    let v = w.run(&request.to_string());
+    assert_eq!(v["Ok"], true, "{v}");
+    let text = v.to_string();
+    assert!(text.contains("EVT-HR-80230619"), "hr code found: {text}");
+    assert!(
+        text.contains("ssprdedicatedsbprodscu-1"),
+        "relay found: {text}"
+    );
+    assert!(
+        !text.contains("Pr0xy-Secret"),
+        "proxy password hidden: {text}"
+    );
+
+    let html = dir.path().join("report.html");
+    let request = serde_json::json!({"Command": "report", "Options": {
+        "Report": v, "Path": html.to_string_lossy()}});
+    let r = w.run(&request.to_string());
+    assert_eq!(r["Ok"], true, "{r}");
+    let page = std::fs::read_to_string(&html).expect("html written");
+    assert!(page.contains("EVT-HR-80230619"));
+    assert!(!page.contains("Pr0xy-Secret"), "no password in the page");
+}

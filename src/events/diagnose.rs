@@ -7,7 +7,6 @@
 
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
@@ -16,8 +15,8 @@ use serde_json::Value;
 use super::catalog::{self, EventInfo, Source};
 use super::input::{Event, Flow, Level, ReadReport};
 use super::scan::{
-    dn_in, endpoint_regex, excerpt, hr_codes_in, names_reserved_characters, relays_in, tracking_id,
-    user_of,
+    dn_in, excerpt, hr_codes_in, names_reserved_characters, relays_in, tracking_id, user_of,
+    ENDPOINT,
 };
 use super::{reference, RelayName};
 
@@ -25,6 +24,7 @@ mod causes;
 mod health;
 
 use crate::api::{CheckResult, Status};
+use crate::cache::Cached;
 use crate::probe::Finding;
 use crate::snapshot::Timestamp;
 use causes::{hr_result, signature_result, Recovery};
@@ -326,11 +326,14 @@ impl Diagnosis {
             }
         }
         if found {
-            for m in endpoint_regex().find_iter(message) {
-                if self.endpoints.len() < MAX_RELAYS {
-                    self.endpoints.insert(m.as_str().to_ascii_lowercase());
+            let endpoints = &mut self.endpoints;
+            ENDPOINT.with(|re| {
+                for m in re.find_iter(message) {
+                    if endpoints.len() < MAX_RELAYS {
+                        endpoints.insert(m.as_str().to_ascii_lowercase());
+                    }
                 }
-            }
+            });
         }
     }
 
@@ -486,20 +489,21 @@ impl Diagnosis {
     }
 }
 
+/// Every catalog phrase in one automaton, with the signature each phrase belongs to.
+static PHRASES: Cached<Option<(AhoCorasick, Vec<usize>)>> = Cached::new(|| {
+    let (owner, list): (Vec<usize>, Vec<&str>) = catalog::SIGNATURES
+        .iter()
+        .enumerate()
+        .flat_map(|(i, sig)| sig.phrases.iter().map(move |p| (i, *p)))
+        .unzip();
+    AhoCorasick::new(list).ok().map(|ac| (ac, owner))
+});
+
 /// The catalog signatures with a phrase in `lower` (a lower-cased text), in catalog
 /// order: one pass of an automaton of every phrase instead of a search per phrase.
 fn signatures_in(lower: &str) -> impl Iterator<Item = &'static catalog::Signature> {
-    static PHRASES: OnceLock<Option<(AhoCorasick, Vec<usize>)>> = OnceLock::new();
-    let phrases = PHRASES.get_or_init(|| {
-        let (owner, list): (Vec<usize>, Vec<&str>) = catalog::SIGNATURES
-            .iter()
-            .enumerate()
-            .flat_map(|(i, sig)| sig.phrases.iter().map(move |p| (i, *p)))
-            .unzip();
-        AhoCorasick::new(list).ok().map(|ac| (ac, owner))
-    });
     let mut found = vec![false; catalog::SIGNATURES.len()];
-    match phrases {
+    PHRASES.with(|phrases| match phrases {
         Some((ac, owner)) => {
             for m in ac.find_overlapping_iter(lower) {
                 if let Some(slot) = owner
@@ -516,7 +520,7 @@ fn signatures_in(lower: &str) -> impl Iterator<Item = &'static catalog::Signatur
                 *slot = sig.phrases.iter().any(|p| lower.contains(p));
             }
         }
-    }
+    });
     catalog::SIGNATURES
         .iter()
         .zip(found)

@@ -2,9 +2,9 @@
 //! tracking id, the distinguished name, relay namespaces and endpoints, hr codes, and
 //! whether a DN holds a character that breaks writeback.
 
-use std::sync::OnceLock;
-
 use regex::Regex;
+
+use crate::cache::Cached;
 
 use super::RelayName;
 
@@ -105,41 +105,34 @@ pub(super) fn tracking_id(message: &str) -> Option<String> {
 /// produce host names that are not in the text. Where a name starts and ends is checked
 /// in [`relays_in`]: `\b` would also accept the tail of a longer host name
 /// (`contoso-ssprdedicatedsbx...`, `x.ssprdedicatedsb...`).
-fn relay_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i-u)(ssprdedicatedsb[a-z0-9-]{0,34}[a-z0-9])(\.servicebus\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn))?")
-            .expect("relay pattern")
-    })
-}
+static RELAY: Cached<Regex> = Cached::new(|| {
+    Regex::new(r"(?i-u)(ssprdedicatedsb[a-z0-9-]{0,34}[a-z0-9])(\.servicebus\.(?:windows\.net|usgovcloudapi\.net|chinacloudapi\.cn))?")
+        .expect("relay pattern")
+});
 
 /// True for a character that continues a host name (or a word) around a match.
 fn is_host_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '-' | '_' | '.')
 }
 
-pub(super) fn endpoint_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        let g = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-        Regex::new(&format!(r"(?i)\b{g}_{g}\b")).expect("endpoint pattern")
-    })
-}
+/// A relay endpoint path: two GUIDs joined by `_`.
+pub(super) static ENDPOINT: Cached<Regex> = Cached::new(|| {
+    let g = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    Regex::new(&format!(r"(?i)\b{g}_{g}\b")).expect("endpoint pattern")
+});
 
-fn hr_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)(?:\b0x|\bhr\s*[=:]?\s*(?:0x)?)(8[0-9a-f]{7})\b|\b(8023[0-9a-f]{4})\b")
-            .expect("hr pattern")
-    })
-}
+/// An hr code: `0x8...`, `hr=8...` or a bare `8023xxxx`.
+static HR: Cached<Regex> = Cached::new(|| {
+    Regex::new(r"(?i)(?:\b0x|\bhr\s*[=:]?\s*(?:0x)?)(8[0-9a-f]{7})\b|\b(8023[0-9a-f]{4})\b")
+        .expect("hr pattern")
+});
 
 /// The relay namespaces named in `text`: `ssprdedicatedsb...` names standing on their
 /// own, bare or with a Service Bus suffix. A name that is only part of a longer host name
 /// or word is not a relay (a host that merely contains the prefix, or a relay name
 /// followed by another domain).
-pub fn relays_in(text: &str) -> impl Iterator<Item = RelayName> + '_ {
-    relay_matches(text).map(|(_, r)| r)
+pub fn relays_in(text: &str) -> impl Iterator<Item = RelayName> {
+    relay_matches(text).into_iter().map(|(_, r)| r)
 }
 
 /// The relay namespaces named in `text`, each with the `<guid>_<guid>` endpoint paths
@@ -150,7 +143,7 @@ pub fn relays_in(text: &str) -> impl Iterator<Item = RelayName> + '_ {
 /// endpoint, as in `sb://<namespace>.servicebus.windows.net/<endpoint>`, or a list of
 /// `namespace ..., endpoint ...` pairs.
 pub fn relay_mentions(text: &str) -> Vec<(RelayName, Vec<String>)> {
-    let found: Vec<(usize, RelayName)> = relay_matches(text).collect();
+    let found = relay_matches(text);
     let mut out: Vec<(RelayName, Vec<String>)> = Vec::new();
     let mut slot_of = Vec::with_capacity(found.len());
     for (_, r) in &found {
@@ -166,7 +159,8 @@ pub fn relay_mentions(text: &str) -> Vec<(RelayName, Vec<String>)> {
     if out.is_empty() {
         return out;
     }
-    for m in endpoint_regex().find_iter(text) {
+    let endpoints: Vec<_> = ENDPOINT.with(|re| re.find_iter(text).collect());
+    for m in endpoints {
         let owner = found
             .iter()
             .rposition(|(at, _)| *at <= m.start())
@@ -183,35 +177,39 @@ pub fn relay_mentions(text: &str) -> Vec<(RelayName, Vec<String>)> {
 /// [`relays_in`] with the byte offset where each name starts. The match is split at its
 /// first `.`: the namespace holds none and the suffix starts with one, so this gives the
 /// pattern's two groups without the slower capturing search.
-fn relay_matches(text: &str) -> impl Iterator<Item = (usize, RelayName)> + '_ {
-    relay_regex().find_iter(text).filter_map(|whole| {
-        if text[..whole.start()]
-            .chars()
-            .next_back()
-            .is_some_and(is_host_char)
-        {
-            return None;
-        }
-        let mut after = text[whole.end()..].chars();
-        // A full stop ends a sentence; anything else after it continues the host.
-        let continues = match after.next() {
-            Some('.') => after.next().is_some_and(is_host_char),
-            Some(ch) => is_host_char(ch),
-            None => false,
-        };
-        if continues {
-            return None;
-        }
-        let found = whole.as_str();
-        let (namespace, suffix) = found.split_at(found.find('.').unwrap_or(found.len()));
-        Some((
-            whole.start(),
-            RelayName {
-                namespace: namespace.to_ascii_lowercase(),
-                suffix: (!suffix.is_empty()).then(|| suffix.to_ascii_lowercase()),
-            },
-        ))
-    })
+fn relay_matches(text: &str) -> Vec<(usize, RelayName)> {
+    let wholes: Vec<_> = RELAY.with(|re| re.find_iter(text).collect());
+    wholes
+        .into_iter()
+        .filter_map(|whole| {
+            if text[..whole.start()]
+                .chars()
+                .next_back()
+                .is_some_and(is_host_char)
+            {
+                return None;
+            }
+            let mut after = text[whole.end()..].chars();
+            // A full stop ends a sentence; anything else after it continues the host.
+            let continues = match after.next() {
+                Some('.') => after.next().is_some_and(is_host_char),
+                Some(ch) => is_host_char(ch),
+                None => false,
+            };
+            if continues {
+                return None;
+            }
+            let found = whole.as_str();
+            let (namespace, suffix) = found.split_at(found.find('.').unwrap_or(found.len()));
+            Some((
+                whole.start(),
+                RelayName {
+                    namespace: namespace.to_ascii_lowercase(),
+                    suffix: (!suffix.is_empty()).then(|| suffix.to_ascii_lowercase()),
+                },
+            ))
+        })
+        .collect()
 }
 
 /// The hr codes written in `text` (`0x8023...`, `hr=8023...`, bare `8023xxxx`).
@@ -219,7 +217,8 @@ pub fn hr_codes_in(text: &str) -> Vec<u32> {
     let mut out = Vec::new();
     // Both alternatives of the pattern end with the code's eight hex digits (its groups),
     // so the match's last eight bytes are the code; no capturing search is needed.
-    for m in hr_regex().find_iter(text) {
+    let found: Vec<_> = HR.with(|re| re.find_iter(text).collect());
+    for m in found {
         let Some(code) = m.as_str().get(m.len().saturating_sub(8)..) else {
             continue;
         };

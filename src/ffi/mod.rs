@@ -7,6 +7,7 @@
 #[macro_use]
 mod boundary;
 mod strings;
+mod unload;
 
 use std::os::raw::c_char;
 

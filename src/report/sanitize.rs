@@ -3,12 +3,11 @@
 //! text. A report is often mailed or attached to a ticket, so this runs on everything
 //! the page shows, not only on the fields that are known to carry URLs.
 
-use std::sync::OnceLock;
-
 use regex::Regex;
 use serde_json::{Map, Value};
 
 use crate::api::CheckResult;
+use crate::cache::Cached;
 
 /// What a masked evidence value is replaced with.
 pub const MASK: &str = "(hidden)";
@@ -52,22 +51,22 @@ pub fn is_secret_name(name: &str) -> bool {
         && !HARMLESS_NAMES.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
-fn userinfo_pattern() -> Option<&'static Regex> {
-    static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
-    // scheme "://" then everything up to the LAST '@' before the host: greedy, so a
-    // password with a raw '@' in it is removed whole. '/', '?', '#' and white space end
-    // the authority part, so an '@' in a path or a later sentence is left alone.
-    PATTERN
-        .get_or_init(|| Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s]*@").ok())
-        .as_ref()
-}
+/// scheme "://" then everything up to the LAST '@' before the host: greedy, so a
+/// password with a raw '@' in it is removed whole. '/', '?', '#' and white space end the
+/// authority part, so an '@' in a path or a later sentence is left alone.
+static USERINFO: Cached<Option<Regex>> =
+    Cached::new(|| Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s]*@").ok());
 
 /// `text` with the `user:password@` part removed from every URL in it, and the other
 /// credential shapes [`crate::redact::text`] knows (query-string signatures, bearer
 /// tokens, `Password=`) hidden.
 pub fn strip_url_credentials(text: &str) -> String {
-    match userinfo_pattern() {
-        Some(re) => crate::redact::text(&re.replace_all(text, "$1")).into_owned(),
+    let stripped = USERINFO.with(|re| {
+        re.as_ref()
+            .map(|re| re.replace_all(text, "$1").into_owned())
+    });
+    match stripped {
+        Some(clean) => crate::redact::text(&clean).into_owned(),
         // The pattern is a constant that compiles; should it ever fail, show no URL at
         // all rather than one that might carry a password.
         None if text.contains("://") => MASK.to_string(),
