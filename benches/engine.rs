@@ -10,11 +10,13 @@
 //!    (decode + evaluate, the `prerequisites` command minus reading the file), per run and
 //!    runs/s, against `serde_json` parsing the same text.
 //! 3. FFI round trip: `wbd_run` + `wbd_string_free` on a small request that does no I/O
-//!    (`prerequisites` on an inline snapshot with only `SchemaVersion`, so every rule runs
-//!    and is Skipped; its envelope is a few KiB), against the Rust API `run_json` on the
-//!    same request (so the ratio is the cost of the C boundary) and `serde_json` reading
-//!    and writing the request text. Also `wbd_run` on an unknown command (the error path,
-//!    nearly all boundary). Target: under 20 µs per `wbd_run` call.
+//!    (`permissions` on an inline snapshot with only `SchemaVersion`: 6 results, each
+//!    Skipped for want of data, in a 3.4 KiB envelope), against the Rust API `run_json` on
+//!    the same request (so the ratio is the cost of the C boundary) and `serde_json`
+//!    reading and writing the request text. Also `wbd_run` on an unknown command (the
+//!    error path, nearly all boundary) and on a larger one (`prerequisites` on the same
+//!    inline snapshot: all 40 rules, a 21 KiB envelope). Target: under 20 µs per
+//!    `wbd_run` call on the small request.
 //!
 //! The last line is the FFI ratio. Run: `cargo bench --bench engine`. Without `--bench`
 //! (as `cargo test --all-targets` runs it) it does a quick smoke round only.
@@ -46,6 +48,8 @@ extern "C" {
 }
 
 const SMALL_REQUEST: &str =
+    r#"{"Command":"permissions","Options":{"Snapshot":{"SchemaVersion":1}}}"#;
+const LARGER_REQUEST: &str =
     r#"{"Command":"prerequisites","Options":{"Snapshot":{"SchemaVersion":1}}}"#;
 const BAD_REQUEST: &str = r#"{"Command":"nope"}"#;
 const HEALTHY: &str = include_str!("../tests/fixtures/prerequisites/healthy.json");
@@ -202,6 +206,7 @@ fn ffi_section(full: bool) {
     let (rounds, calls) = if full { (9, 5_000) } else { (1, 50) };
     let small = CString::new(SMALL_REQUEST).expect("no NUL in the request");
     let bad = CString::new(BAD_REQUEST).expect("no NUL in the request");
+    let larger = CString::new(LARGER_REQUEST).expect("no NUL in the request");
     let envelope = writeback_diagnostics::run_json(SMALL_REQUEST);
     assert!(
         envelope.starts_with(r#"{"Ok":true"#) || envelope.contains(r#""Ok":true"#),
@@ -226,6 +231,7 @@ fn ffi_section(full: bool) {
         serde_json::from_str::<Value>(SMALL_REQUEST).map_or(0, |v| v.to_string().len())
     });
     let ffi_bad = per_call(rounds, calls, || ffi_round_trip(&bad));
+    let ffi_larger = per_call(rounds, calls / 5, || ffi_round_trip(&larger));
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     let rate = |d: Duration| 1.0 / d.as_secs_f64().max(1e-12);
     println!(
@@ -241,6 +247,12 @@ fn ffi_section(full: bool) {
         "  wbd_run, unknown command (error path): {:>6.2} µs/call  {:>9.0} calls/s",
         us(ffi_bad),
         rate(ffi_bad)
+    );
+    println!(
+        "  wbd_run, 40 prerequisite rules ({} B envelope): {:>6.2} µs/call  {:>9.0} calls/s",
+        writeback_diagnostics::run_json(LARGER_REQUEST).len(),
+        us(ffi_larger),
+        rate(ffi_larger)
     );
     println!(
         "  baseline: run_json (Rust API):       {:>8.2} µs/call  {:>9.0} calls/s",

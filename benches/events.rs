@@ -1,8 +1,9 @@
 //! Benchmark: the `events` diagnosis over a generated 1,000,000-event Get-WinEvent JSON
 //! log, compared in the same run with plain serde_json parsing of the same file into a
 //! `Vec<Value>` (what a naive reader would do before looking at any event). Prints
-//! events/s of each, the ratio, and each approach's peak memory (VmHWM of a child
-//! process that runs only that approach).
+//! events/s of each, the ratio, and each approach's peak memory in a child process that
+//! runs only that approach: its heap peak (counted by the bench's allocator in a round
+//! of its own, not timed) and its VmHWM, which also counts the code pages it touched.
 //!
 //! Run: `cargo bench --bench events`. Without `--bench` (as `cargo test --all-targets`
 //! runs it) it does one quick round on 20,000 events. For profiling, `--write N PATH`
@@ -10,8 +11,13 @@
 
 #[path = "../tests/events_gen/mod.rs"]
 mod events_gen;
+#[path = "common/heap.rs"]
+mod heap;
 #[path = "common/memory.rs"]
 mod memory;
+
+#[global_allocator]
+static ALLOC: heap::Counting = heap::Counting;
 
 use std::path::Path;
 use std::process::Command;
@@ -42,14 +48,28 @@ fn run_one(approach: &str, file: &str) -> u64 {
     }
 }
 
-/// Runs `approach` in a child process (so that its peak memory is its own); returns the
-/// wall time, the events seen and the child's VmHWM.
-fn measure(approach: &str, file: &Path) -> (Duration, u64, u64) {
+/// What one child run measured.
+struct Run {
+    time: Duration,
+    events: u64,
+    /// VmHWM, KiB.
+    hwm_kb: u64,
+    /// Heap peak, bytes (0 unless counted).
+    heap: u64,
+}
+
+/// Runs `approach` in a child process (so that its peak memory is its own), counting its
+/// heap when `count_heap`.
+fn measure(approach: &str, file: &Path, count_heap: bool) -> Run {
     let exe = std::env::current_exe().expect("bench exe");
-    let out = Command::new(exe)
-        .args(["--child", approach, &file.to_string_lossy()])
-        .output()
-        .expect("run child");
+    let mut cmd = Command::new(exe);
+    cmd.args(["--child", approach, &file.to_string_lossy()]);
+    if count_heap {
+        cmd.env("WBD_BENCH_COUNT_HEAP", "1");
+    } else {
+        cmd.env_remove("WBD_BENCH_COUNT_HEAP");
+    }
+    let out = cmd.output().expect("run child");
     assert!(
         out.status.success(),
         "{}",
@@ -59,12 +79,13 @@ fn measure(approach: &str, file: &Path) -> (Duration, u64, u64) {
     let mut it = text
         .split_whitespace()
         .map(|n| n.parse::<u64>().unwrap_or(0));
-    let (nanos, events, hwm) = (
-        it.next().unwrap_or(0),
-        it.next().unwrap_or(0),
-        it.next().unwrap_or(0),
-    );
-    (Duration::from_nanos(nanos), events, hwm)
+    let mut next = || it.next().unwrap_or(0);
+    Run {
+        time: Duration::from_nanos(next()),
+        events: next(),
+        hwm_kb: next(),
+        heap: next(),
+    }
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -73,6 +94,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    heap::init_from_env();
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--list") {
         println!("events: bench");
@@ -88,7 +110,12 @@ fn main() {
         let file = &args[i + 2];
         let t = Instant::now();
         let n = run_one(approach, file);
-        println!("{} {n} {}", t.elapsed().as_nanos(), memory::vm_hwm_kb());
+        println!(
+            "{} {n} {} {}",
+            t.elapsed().as_nanos(),
+            memory::vm_hwm_kb(),
+            heap::peak_bytes()
+        );
         return;
     }
     let full = args.iter().any(|a| a == "--bench");
@@ -102,30 +129,37 @@ fn main() {
     let mut base = Vec::new();
     let (mut ours_hwm, mut base_hwm) = (0, 0);
     for _ in 0..rounds {
-        let (t, events, hwm) = measure("ours", &file);
-        assert_eq!(events, n, "ours saw every event");
-        ours.push(t);
-        ours_hwm = ours_hwm.max(hwm);
-        let (t, events, hwm) = measure("serde_json", &file);
-        assert_eq!(events, n, "serde_json saw every event");
-        base.push(t);
-        base_hwm = base_hwm.max(hwm);
+        let r = measure("ours", &file, false);
+        assert_eq!(r.events, n, "ours saw every event");
+        ours.push(r.time);
+        ours_hwm = ours_hwm.max(r.hwm_kb);
+        let r = measure("serde_json", &file, false);
+        assert_eq!(r.events, n, "serde_json saw every event");
+        base.push(r.time);
+        base_hwm = base_hwm.max(r.hwm_kb);
     }
+    let ours_heap = measure("ours", &file, true).heap;
+    let base_heap = measure("serde_json", &file, true).heap;
+    assert!(ours_heap > 0 && base_heap > 0, "the heap was counted");
     let (ours, base) = (median(ours), median(base));
     let rate = |d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
+    let mib = |bytes: u64| bytes as f64 / 1048576.0;
     println!("events: {n} Get-WinEvent JSON events, {size_mb:.0} MiB, median of {rounds} rounds");
     println!(
-        "  wbdiag events (stream + diagnose): {:>8.0} ms  {:>10.0} events/s  peak {:>5.1} MiB",
+        "  wbdiag events (stream + diagnose): {:>8.0} ms  {:>10.0} events/s  heap peak {:>7.1} MiB  VmHWM {:>7.1} MiB",
         ours.as_secs_f64() * 1000.0,
         rate(ours),
+        mib(ours_heap),
         ours_hwm as f64 / 1024.0
     );
     println!(
-        "  serde_json into Vec<Value>:        {:>8.0} ms  {:>10.0} events/s  peak {:>5.1} MiB",
+        "  serde_json into Vec<Value>:        {:>8.0} ms  {:>10.0} events/s  heap peak {:>7.1} MiB  VmHWM {:>7.1} MiB",
         base.as_secs_f64() * 1000.0,
         rate(base),
+        mib(base_heap),
         base_hwm as f64 / 1024.0
     );
+    println!("  (VmHWM also counts the code pages each child touched; the heap peak is its data)");
     println!(
         "  ratio (time ours / parse-only baseline, lower is better): {:.2}",
         ours.as_secs_f64() / base.as_secs_f64().max(1e-9)

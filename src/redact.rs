@@ -26,45 +26,103 @@ pub const HIDDEN: &str = "(hidden)";
 /// and generic `token`, `secret`, `apikey`, `api_key`.
 const SECRET_PARAMS: &str = "sig|signature|sharedaccesssignature|sharedaccesskey|access_token|refresh_token|id_token|client_secret|assertion|password|passwd|pwd|accountkey|token|secret|apikey|api_key";
 
+/// A credential pattern: the regex, what replaces a match, and a cheap test that is true
+/// of every text the regex can match (a literal it cannot match without), so that most
+/// texts, which hold none of them, skip the regex.
+struct Pattern {
+    re: Regex,
+    with: &'static str,
+    may_match: Gate,
+}
+
+/// True of every text a pattern can match.
+type Gate = fn(&str) -> bool;
+
+fn has_at(t: &str) -> bool {
+    memchr::memchr(b'@', t.as_bytes()).is_some()
+}
+
+fn has_equals(t: &str) -> bool {
+    memchr::memchr(b'=', t.as_bytes()).is_some()
+}
+
+/// The bearer/basic pattern is case-insensitive with Unicode folding (`ſ` folds to `s`),
+/// so a text with any non-ASCII character always goes to the regex. Both of its
+/// alternatives hold a word starting with `b` (`bearer`, `basic`): a SIMD search for that
+/// letter finds the few places to compare.
+fn may_hold_auth_header(t: &str) -> bool {
+    let bytes = t.as_bytes();
+    !t.is_ascii()
+        || memchr::memchr2_iter(b'b', b'B', bytes).any(|at| {
+            let rest = &bytes[at..];
+            [&b"bearer"[..], &b"basic"[..]].iter().any(|w| {
+                rest.get(..w.len())
+                    .is_some_and(|r| r.eq_ignore_ascii_case(w))
+            })
+        })
+}
+
+fn has_jwt_header(t: &str) -> bool {
+    let bytes = t.as_bytes();
+    memchr::memchr_iter(b'J', bytes).any(|at| at >= 2 && &bytes[at - 2..at] == b"ey")
+}
+
+fn has_pem_begin(t: &str) -> bool {
+    let bytes = t.as_bytes();
+    memchr::memchr_iter(b'-', bytes).any(|at| bytes[at..].starts_with(b"-----BEGIN "))
+}
+
 /// The credential patterns with what replaces each match, compiled once.
-static PATTERNS: Cached<Vec<(Regex, &'static str)>> = Cached::new(|| {
-    let sources: [(String, &'static str); 6] = [
+static PATTERNS: Cached<Vec<Pattern>> = Cached::new(|| {
+    let sources: [(String, &'static str, Gate); 6] = [
         // scheme "://" then everything up to the last '@' of the authority.
         (
             r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s'\x22]*@".into(),
             "${1}(hidden)@",
+            has_at,
         ),
         // `user:password@host` without a scheme; a backslash ends the user name, so a
         // Windows path (`C:\x@y`) is left alone, and a UPN has no colon.
         (
             r"(^|[\s'\x22(=,;<>\[])[^\s:/@'\x22\\]+:[^\s/@'\x22\\]+@".into(),
             "${1}(hidden)@",
+            has_at,
         ),
         // `?sig=...`, `&token=...`, `;Password=...`, `Password = ...`, `password="..."`.
         (
             format!(r"(?i)(\b(?:{SECRET_PARAMS})\s*=\s*['\x22]?)[^\s&#;,'\x22<>]+"),
             "${1}(hidden)",
+            has_equals,
         ),
         // `Authorization: Bearer <token>` and `Basic <base64>` after Authorization.
         (
             r"(?i)\b(bearer\s+|authorization:\s*basic\s+)[A-Za-z0-9\-._~+/]{8,}=*".into(),
             "${1}(hidden)",
+            may_hold_auth_header,
         ),
         // A JSON Web Token anywhere (header and payload are base64url JSON objects).
         (
             r"\beyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*".into(),
             "(hidden)",
+            has_jwt_header,
         ),
         // PEM private keys, whole.
         (
             r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"
                 .into(),
             "(hidden)",
+            has_pem_begin,
         ),
     ];
     sources
         .into_iter()
-        .filter_map(|(re, with)| Regex::new(&re).ok().map(|r| (r, with)))
+        .filter_map(|(re, with, may_match)| {
+            Regex::new(&re).ok().map(|re| Pattern {
+                re,
+                with,
+                may_match,
+            })
+        })
         .collect()
 });
 
@@ -72,8 +130,11 @@ static PATTERNS: Cached<Vec<(Regex, &'static str)>> = Cached::new(|| {
 pub fn text(text: &str) -> Cow<'_, str> {
     PATTERNS.with(|patterns| {
         let mut out = Cow::Borrowed(text);
-        for (re, with) in patterns {
-            if let Cow::Owned(s) = re.replace_all(&out, *with) {
+        for p in patterns {
+            if !(p.may_match)(&out) {
+                continue;
+            }
+            if let Cow::Owned(s) = p.re.replace_all(&out, p.with) {
                 out = Cow::Owned(s);
             }
         }
@@ -140,7 +201,80 @@ pub fn result(r: &mut CheckResult) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    /// [`text`] without the literal tests: every pattern's regex on every text.
+    fn text_every_regex(t: &str) -> String {
+        PATTERNS.with(|patterns| {
+            let mut out = t.to_string();
+            for p in patterns {
+                out = p.re.replace_all(&out, p.with).into_owned();
+            }
+            out
+        })
+    }
+
+    const PIECES: &[&str] = &[
+        "https://",
+        "sb://",
+        "user",
+        ":",
+        "p@ss",
+        "@",
+        "host.example",
+        "/",
+        "?",
+        "&",
+        ";",
+        "=",
+        " = ",
+        "sig",
+        "Password",
+        "PWD",
+        "token",
+        "Bearer ",
+        "bearer\t",
+        "BEARER  ",
+        "Authorization: Basic ",
+        "authorization:basic ",
+        "abcdefgh12345678",
+        "==",
+        "eyJhbGciOiJIUzI1NiJ9",
+        ".",
+        "eyJzdWIiOiIxIn0",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "MIIBOgIBAAJB",
+        "-----END RSA PRIVATE KEY-----",
+        "\u{17f}",
+        "\u{212a}",
+        "\u{e9}",
+        "'",
+        "\"",
+        " ",
+        "\n",
+        "C:\\x",
+        "(",
+        "[",
+        "<",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The literal tests only skip regexes that could not have matched.
+        #[test]
+        fn skipping_by_literal_changes_nothing(parts in proptest::collection::vec(
+            prop_oneof![
+                proptest::sample::select(PIECES).prop_map(str::to_string),
+                "[a-zA-Z0-9 ]{1,6}",
+                any::<char>().prop_map(|c| c.to_string()),
+            ],
+            0..16,
+        )) {
+            let t = parts.concat();
+            prop_assert_eq!(text(&t).into_owned(), text_every_regex(&t));
+        }
+    }
 
     #[test]
     fn credentials_in_urls_are_hidden_and_the_host_kept() {
