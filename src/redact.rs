@@ -32,7 +32,40 @@ const SECRET_PARAMS: &str = "sig|signature|sharedaccesssignature|sharedaccesskey
 struct Pattern {
     re: Regex,
     with: &'static str,
+    /// The [`triggers`] bit a text needs for `may_match` to be worth asking.
+    needs: u8,
     may_match: Gate,
+}
+
+const AT: u8 = 1;
+const EQUALS: u8 = 2;
+const LETTER_B: u8 = 4;
+const LETTER_J: u8 = 8;
+const DASH: u8 = 16;
+
+/// For each byte, the trigger bits it sets: the first literal byte of each pattern's
+/// gate. A byte of a non-ASCII character sets [`LETTER_B`], as the bearer/basic gate
+/// sends every non-ASCII text to its regex.
+const TRIGGER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'@' as usize] = AT;
+    t[b'=' as usize] = EQUALS;
+    t[b'b' as usize] = LETTER_B;
+    t[b'B' as usize] = LETTER_B;
+    t[b'J' as usize] = LETTER_J;
+    t[b'-' as usize] = DASH;
+    let mut i = 0x80;
+    while i < 256 {
+        t[i] = LETTER_B;
+        i += 1;
+    }
+    t
+};
+
+/// The trigger bits of `t`, in one pass over its bytes: most texts set few or none, and
+/// then their patterns are not looked at.
+fn triggers(t: &str) -> u8 {
+    t.bytes().fold(0, |m, b| m | TRIGGER[b as usize])
 }
 
 /// True of every text a pattern can match.
@@ -74,11 +107,12 @@ fn has_pem_begin(t: &str) -> bool {
 
 /// The credential patterns with what replaces each match, compiled once.
 static PATTERNS: Cached<Vec<Pattern>> = Cached::new(|| {
-    let sources: [(String, &'static str, Gate); 6] = [
+    let sources: [(String, &'static str, u8, Gate); 6] = [
         // scheme "://" then everything up to the last '@' of the authority.
         (
             r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s'\x22]*@".into(),
             "${1}(hidden)@",
+            AT,
             has_at,
         ),
         // `user:password@host` without a scheme; a backslash ends the user name, so a
@@ -86,24 +120,28 @@ static PATTERNS: Cached<Vec<Pattern>> = Cached::new(|| {
         (
             r"(^|[\s'\x22(=,;<>\[])[^\s:/@'\x22\\]+:[^\s/@'\x22\\]+@".into(),
             "${1}(hidden)@",
+            AT,
             has_at,
         ),
         // `?sig=...`, `&token=...`, `;Password=...`, `Password = ...`, `password="..."`.
         (
             format!(r"(?i)(\b(?:{SECRET_PARAMS})\s*=\s*['\x22]?)[^\s&#;,'\x22<>]+"),
             "${1}(hidden)",
+            EQUALS,
             has_equals,
         ),
         // `Authorization: Bearer <token>` and `Basic <base64>` after Authorization.
         (
             r"(?i)\b(bearer\s+|authorization:\s*basic\s+)[A-Za-z0-9\-._~+/]{8,}=*".into(),
             "${1}(hidden)",
+            LETTER_B,
             may_hold_auth_header,
         ),
         // A JSON Web Token anywhere (header and payload are base64url JSON objects).
         (
             r"\beyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*".into(),
             "(hidden)",
+            LETTER_J,
             has_jwt_header,
         ),
         // PEM private keys, whole.
@@ -111,15 +149,17 @@ static PATTERNS: Cached<Vec<Pattern>> = Cached::new(|| {
             r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"
                 .into(),
             "(hidden)",
+            DASH,
             has_pem_begin,
         ),
     ];
     sources
         .into_iter()
-        .filter_map(|(re, with, may_match)| {
+        .filter_map(|(re, with, needs, may_match)| {
             Regex::new(&re).ok().map(|re| Pattern {
                 re,
                 with,
+                needs,
                 may_match,
             })
         })
@@ -128,13 +168,18 @@ static PATTERNS: Cached<Vec<Pattern>> = Cached::new(|| {
 
 /// `text` with every credential shape replaced by [`HIDDEN`].
 pub fn text(text: &str) -> Cow<'_, str> {
+    let mut found = triggers(text);
+    if found == 0 {
+        return Cow::Borrowed(text);
+    }
     PATTERNS.with(|patterns| {
         let mut out = Cow::Borrowed(text);
         for p in patterns {
-            if !(p.may_match)(&out) {
+            if found & p.needs == 0 || !(p.may_match)(&out) {
                 continue;
             }
             if let Cow::Owned(s) = p.re.replace_all(&out, p.with) {
+                found = triggers(&s);
                 out = Cow::Owned(s);
             }
         }

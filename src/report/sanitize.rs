@@ -46,9 +46,12 @@ const HARMLESS_NAMES: &[&str] = &[
 
 /// True when an evidence member called `name` must not be shown.
 pub fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_WORDS.iter().any(|w| lower.contains(w))
-        && !HARMLESS_NAMES.iter().any(|h| h.eq_ignore_ascii_case(name))
+    let bytes = name.as_bytes();
+    SECRET_WORDS.iter().any(|w| {
+        bytes
+            .windows(w.len())
+            .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
+    }) && !HARMLESS_NAMES.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
 /// scheme "://" then everything up to the LAST '@' before the host: greedy, so a
