@@ -53,7 +53,8 @@ impl<T: Send + Sync + 'static> Cached<T> {
     }
 
     /// True while the value is built and kept.
-    pub fn is_built(&self) -> bool {
+    #[cfg(test)]
+    fn is_built(&self) -> bool {
         self.slot
             .read()
             .unwrap_or_else(PoisonError::into_inner)

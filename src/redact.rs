@@ -71,12 +71,10 @@ fn triggers(t: &str) -> u8 {
 /// True of every text a pattern can match.
 type Gate = fn(&str) -> bool;
 
-fn has_at(t: &str) -> bool {
-    memchr::memchr(b'@', t.as_bytes()).is_some()
-}
-
-fn has_equals(t: &str) -> bool {
-    memchr::memchr(b'=', t.as_bytes()).is_some()
+/// For a pattern whose literal is the one byte of its [`triggers`] bit: nothing more to
+/// look for.
+fn bit_suffices(_: &str) -> bool {
+    true
 }
 
 /// The bearer/basic pattern is case-insensitive with Unicode folding (`ſ` folds to `s`),
@@ -113,7 +111,7 @@ static PATTERNS: Cached<Vec<Pattern>> = Cached::new(|| {
             r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s'\x22]*@".into(),
             "${1}(hidden)@",
             AT,
-            has_at,
+            bit_suffices,
         ),
         // `user:password@host` without a scheme; a backslash ends the user name, so a
         // Windows path (`C:\x@y`) is left alone, and a UPN has no colon.
@@ -121,14 +119,14 @@ static PATTERNS: Cached<Vec<Pattern>> = Cached::new(|| {
             r"(^|[\s'\x22(=,;<>\[])[^\s:/@'\x22\\]+:[^\s/@'\x22\\]+@".into(),
             "${1}(hidden)@",
             AT,
-            has_at,
+            bit_suffices,
         ),
         // `?sig=...`, `&token=...`, `;Password=...`, `Password = ...`, `password="..."`.
         (
             format!(r"(?i)(\b(?:{SECRET_PARAMS})\s*=\s*['\x22]?)[^\s&#;,'\x22<>]+"),
             "${1}(hidden)",
             EQUALS,
-            has_equals,
+            bit_suffices,
         ),
         // `Authorization: Bearer <token>` and `Basic <base64>` after Authorization.
         (
