@@ -43,8 +43,8 @@ const LETTER_B: u8 = 4;
 const LETTER_J: u8 = 8;
 const DASH: u8 = 16;
 
-/// For each byte, the trigger bits it sets: the first literal byte of each pattern's
-/// gate. A byte of a non-ASCII character sets [`LETTER_B`], as the bearer/basic gate
+/// For each byte, the trigger bits it sets: one byte that each pattern's literal holds
+/// (`@`, `=`, the `b` of bearer/basic, the `J` of `eyJ`, the `-` of `-----BEGIN`). A byte of a non-ASCII character sets [`LETTER_B`], as the bearer/basic gate
 /// sends every non-ASCII text to its regex.
 const TRIGGER: [u8; 256] = {
     let mut t = [0u8; 256];

@@ -159,18 +159,19 @@ pub fn relay_mentions(text: &str) -> Vec<(RelayName, Vec<String>)> {
     if out.is_empty() {
         return out;
     }
-    let endpoints: Vec<_> = ENDPOINT.with(|re| re.find_iter(text).collect());
-    for m in endpoints {
-        let owner = found
-            .iter()
-            .rposition(|(at, _)| *at <= m.start())
-            .unwrap_or(0);
-        let path = m.as_str().to_ascii_lowercase();
-        let list = &mut out[slot_of[owner]].1;
-        if !list.contains(&path) {
-            list.push(path);
+    ENDPOINT.with(|re| {
+        for m in re.find_iter(text) {
+            let owner = found
+                .iter()
+                .rposition(|(at, _)| *at <= m.start())
+                .unwrap_or(0);
+            let path = m.as_str().to_ascii_lowercase();
+            let list = &mut out[slot_of[owner]].1;
+            if !list.contains(&path) {
+                list.push(path);
+            }
         }
-    }
+    });
     out
 }
 
@@ -178,38 +179,38 @@ pub fn relay_mentions(text: &str) -> Vec<(RelayName, Vec<String>)> {
 /// first `.`: the namespace holds none and the suffix starts with one, so this gives the
 /// pattern's two groups without the slower capturing search.
 fn relay_matches(text: &str) -> Vec<(usize, RelayName)> {
-    let wholes: Vec<_> = RELAY.with(|re| re.find_iter(text).collect());
-    wholes
-        .into_iter()
-        .filter_map(|whole| {
-            if text[..whole.start()]
-                .chars()
-                .next_back()
-                .is_some_and(is_host_char)
-            {
-                return None;
-            }
-            let mut after = text[whole.end()..].chars();
-            // A full stop ends a sentence; anything else after it continues the host.
-            let continues = match after.next() {
-                Some('.') => after.next().is_some_and(is_host_char),
-                Some(ch) => is_host_char(ch),
-                None => false,
-            };
-            if continues {
-                return None;
-            }
-            let found = whole.as_str();
-            let (namespace, suffix) = found.split_at(found.find('.').unwrap_or(found.len()));
-            Some((
-                whole.start(),
-                RelayName {
-                    namespace: namespace.to_ascii_lowercase(),
-                    suffix: (!suffix.is_empty()).then(|| suffix.to_ascii_lowercase()),
-                },
-            ))
-        })
-        .collect()
+    RELAY.with(|re| {
+        re.find_iter(text)
+            .filter_map(|whole| {
+                if text[..whole.start()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(is_host_char)
+                {
+                    return None;
+                }
+                let mut after = text[whole.end()..].chars();
+                // A full stop ends a sentence; anything else after it continues the host.
+                let continues = match after.next() {
+                    Some('.') => after.next().is_some_and(is_host_char),
+                    Some(ch) => is_host_char(ch),
+                    None => false,
+                };
+                if continues {
+                    return None;
+                }
+                let found = whole.as_str();
+                let (namespace, suffix) = found.split_at(found.find('.').unwrap_or(found.len()));
+                Some((
+                    whole.start(),
+                    RelayName {
+                        namespace: namespace.to_ascii_lowercase(),
+                        suffix: (!suffix.is_empty()).then(|| suffix.to_ascii_lowercase()),
+                    },
+                ))
+            })
+            .collect()
+    })
 }
 
 /// The hr codes written in `text` (`0x8023...`, `hr=8023...`, bare `8023xxxx`).
@@ -217,21 +218,22 @@ pub fn hr_codes_in(text: &str) -> Vec<u32> {
     let mut out = Vec::new();
     // Both alternatives of the pattern end with the code's eight hex digits (its groups),
     // so the match's last eight bytes are the code; no capturing search is needed.
-    let found: Vec<_> = HR.with(|re| re.find_iter(text).collect());
-    for m in found {
-        let Some(code) = m.as_str().get(m.len().saturating_sub(8)..) else {
-            continue;
-        };
-        // The first group of a GUID is not an hr code.
-        if text[m.end()..].starts_with('-') {
-            continue;
-        }
-        if let Ok(code) = u32::from_str_radix(code, 16) {
-            if !out.contains(&code) {
-                out.push(code);
+    HR.with(|re| {
+        for m in re.find_iter(text) {
+            let Some(code) = m.as_str().get(m.len().saturating_sub(8)..) else {
+                continue;
+            };
+            // The first group of a GUID is not an hr code.
+            if text[m.end()..].starts_with('-') {
+                continue;
+            }
+            if let Ok(code) = u32::from_str_radix(code, 16) {
+                if !out.contains(&code) {
+                    out.push(code);
+                }
             }
         }
-    }
+    });
     out
 }
 
